@@ -1,0 +1,51 @@
+# dbrail — the two commands a new machine needs are `make demo` and `make test`.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+VERSION ?= 0.1.0
+OS_ARCH := $(shell uname -s | tr '[:upper:]' '[:lower:]')_$(shell uname -m | sed -e 's/x86_64/amd64/' -e 's/aarch64/arm64/')
+PLUGIN_DIR ?= $(HOME)/.terraform.d/plugins
+PROVIDER_PATH := registry.terraform.io/dbrail/dbrail/$(VERSION)/$(OS_ARCH)
+
+.PHONY: demo test lint unit acceptance build install deps bench clean
+
+## demo: build, start the embedded emulator, apply examples/parameter-baseline, print outputs, clean up
+demo: deps
+	cargo build -p terraform-provider-dbrail -p dbrail-acceptance-tests --bins
+	cargo run -q -p dbrail-acceptance-tests --bin dbrail-demo -- examples/parameter-baseline
+
+## test: format check, clippy -D warnings, unit tests, acceptance tests
+test: deps lint
+	cargo build -p terraform-provider-dbrail
+	cargo test --workspace --no-fail-fast
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+unit:
+	cargo test --workspace --lib --bins
+
+acceptance: deps
+	cargo build -p terraform-provider-dbrail
+	cargo test -p dbrail-acceptance-tests
+
+build:
+	cargo build --release -p terraform-provider-dbrail
+
+## install: lay the provider out as a filesystem mirror so a plain `terraform init` finds it
+install: build
+	mkdir -p "$(PLUGIN_DIR)/$(PROVIDER_PATH)"
+	install -m 0755 target/release/terraform-provider-dbrail "$(PLUGIN_DIR)/$(PROVIDER_PATH)/terraform-provider-dbrail_v$(VERSION)"
+	@echo "installed $(PLUGIN_DIR)/$(PROVIDER_PATH)/terraform-provider-dbrail_v$(VERSION)"
+
+## deps: what a fresh machine lacks (the AWS API emulator; terraform must be on PATH)
+deps:
+	@bash .ci/deps.sh
+
+## bench: startup, schema and memory measurements against Terraform's own baseline
+bench: deps build
+	bash benches/provider.sh target/release/terraform-provider-dbrail
+
+clean:
+	cargo clean

@@ -1,0 +1,112 @@
+//! The catalogue: every rule, looked up by id.
+//!
+//! Both callers iterate the same static list, so a rule added here is enforced at plan time by
+//! the provider, in CI by the policy command, and documented, with no further wiring.
+
+use crate::guardrails::RULES;
+use crate::{Context, Outcome, Rule, Subject};
+
+/// Every rule, in a stable order.
+pub fn catalogue() -> &'static [Rule] {
+    &RULES
+}
+
+/// The rule with this id (`G10`, `g10` and ` G10 ` all find it).
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    let id = id.trim();
+    RULES.iter().find(|rule| rule.id.eq_ignore_ascii_case(id))
+}
+
+/// Evaluates every rule that applies to the subject, in catalogue order.
+pub fn evaluate(subject: &Subject, context: &Context<'_>) -> Vec<Outcome> {
+    RULES
+        .iter()
+        .flat_map(|rule| rule.evaluate(subject, context))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::testing::{cluster, instance, production};
+
+    #[test]
+    fn ids_are_unique_and_every_rule_is_documented_and_actionable() {
+        let mut ids = BTreeSet::new();
+        for rule in catalogue() {
+            assert!(
+                ids.insert(rule.id.to_ascii_uppercase()),
+                "duplicate id {}",
+                rule.id
+            );
+            assert!(!rule.controls.is_empty(), "{} has no controls", rule.id);
+            assert!(!rule.fix.trim().is_empty(), "{} has no fix", rule.id);
+            assert!(!rule.title.trim().is_empty(), "{} has no title", rule.id);
+            assert!(
+                !rule.description.trim().is_empty(),
+                "{} has no description",
+                rule.id
+            );
+            assert!(
+                !rule.rationale.trim().is_empty(),
+                "{} has no rationale",
+                rule.id
+            );
+            assert!(
+                !rule.applies_to.is_empty(),
+                "{} applies to nothing",
+                rule.id
+            );
+        }
+    }
+
+    #[test]
+    fn descriptions_state_the_strictness_the_rule_applies() {
+        for rule in catalogue() {
+            let line = rule
+                .description
+                .lines()
+                .find(|line| line.starts_with("**Strictness:**"))
+                .unwrap_or_else(|| panic!("{} does not state its strictness", rule.id));
+            let expected = match rule.strictness {
+                crate::Strictness::Everywhere => "an error in every tier",
+                crate::Strictness::WarnBelowProduction => "a warning in staging and development",
+            };
+            assert!(line.contains(expected), "{}: {line}", rule.id);
+        }
+    }
+
+    #[test]
+    fn ids_follow_the_scheme() {
+        for rule in catalogue() {
+            let numbered = rule
+                .id
+                .strip_prefix('G')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            let own = rule.id.strip_prefix("DB-").is_some_and(|topic| {
+                !topic.is_empty() && topic.bytes().all(|b| b.is_ascii_uppercase() || b == b'-')
+            });
+            assert!(numbered || own, "{}", rule.id);
+        }
+    }
+
+    #[test]
+    fn looks_rules_up_by_id() {
+        assert_eq!(rule("G10").map(|r| r.id), Some("G10"));
+        assert_eq!(rule(" g9 ").map(|r| r.id), Some("G9"));
+        assert!(rule("G99").is_none());
+    }
+
+    #[test]
+    fn evaluates_only_the_rules_that_apply() {
+        let outcomes = evaluate(&instance("aurora-postgresql16", &[]).into(), &production());
+        let ids: Vec<&str> = outcomes.iter().map(Outcome::rule_id).collect();
+        assert_eq!(ids, ["DB-LOG-STATEMENT"]);
+
+        let outcomes = evaluate(&cluster("aurora-postgresql16", &[]).into(), &production());
+        let ids: BTreeSet<&str> = outcomes.iter().map(Outcome::rule_id).collect();
+        assert_eq!(ids, BTreeSet::from(["G9", "G10", "DB-LOG-STATEMENT"]));
+    }
+}

@@ -1,0 +1,52 @@
+//! dbrail's guardrail catalogue.
+//!
+//! One rule object serves two callers. The provider builds a [`Subject`] from a plan's proposed
+//! state and turns each [`Finding`] into a diagnostic on the attribute it names; the CI policy
+//! command builds subjects from `terraform show -json`, including plain AWS resources, and reports
+//! findings at resource addresses. Because both run the same functions over the same
+//! [`catalogue`], a configuration that passes plan-time checks passes CI and vice versa, and the
+//! documentation generated from each [`Rule`]'s description describes exactly what is enforced.
+//!
+//! The crate is pure: no I/O, no async runtime, no AWS or protocol types. Everything a rule needs
+//! arrives in the subject or the [`Context`] (tier, today's date, waivers).
+//!
+//! Values a plan does not know yet are [`Fact::Unknown`]; a rule that needs one reports
+//! [`Outcome::Undecided`], never a pass.
+//!
+//! Rule ids: `G<n>` for the numbered guardrails (each mapped to external [`Control`]s),
+//! `DB-<TOPIC>` for dbrail's own checks, such as `DB-LOG-STATEMENT` or the override checks of
+//! [`baseline::checks`].
+//!
+//! The [`baseline`] module holds dbrail's parameter baselines per family, merges user overrides
+//! into them and splits the result into API batches.
+
+pub mod baseline;
+mod catalogue;
+mod context;
+mod control;
+mod date;
+mod engine;
+mod fact;
+mod finding;
+mod guardrails;
+mod outcome;
+mod path;
+mod rule;
+mod subject;
+mod waiver;
+
+#[cfg(test)]
+mod testing;
+
+pub use catalogue::{catalogue, evaluate, rule};
+pub use context::{Context, Tier};
+pub use control::{Control, Framework};
+pub use date::{Date, DateError};
+pub use engine::Engine;
+pub use fact::Fact;
+pub use finding::{Finding, Severity};
+pub use outcome::Outcome;
+pub use path::{AttrPath, PathStep};
+pub use rule::{CheckFn, Rule, Strictness};
+pub use subject::{ParameterGroupSubject, Scope, Subject, SubjectKind};
+pub use waiver::Waiver;

@@ -1,0 +1,23 @@
+//! `terraform-provider-dbrail`: the process Terraform starts for `source = "dbrail/dbrail"`.
+//!
+//! All protocol work (handshake, mTLS, gRPC, logging) lives in `dbrail-tfplugin`; this binary
+//! only supplies the provider: its configuration and its resources.
+
+mod client;
+mod config;
+mod diagnostics;
+mod provider;
+mod resources;
+mod rules_bridge;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    dbrail_tfplugin::plugin::run(
+        provider::DbrailProvider,
+        dbrail_tfplugin::plugin::ServeOptions {
+            address: "registry.terraform.io/dbrail/dbrail",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+    )
+}

@@ -1,0 +1,12 @@
+//! dbrail's managed resource types, one module each.
+
+mod parameter_baseline;
+
+use crate::client::DbrailClient;
+use dbrail_tfplugin::framework::{DynResource, erase};
+use std::sync::Arc;
+
+/// Every resource type the provider serves.
+pub(crate) fn all() -> Vec<Arc<dyn DynResource<DbrailClient>>> {
+    vec![erase(parameter_baseline::ParameterBaseline)]
+}
