@@ -10,9 +10,16 @@ import sys
 try:
     from moto.server import ThreadedMotoServer
 
-    import rds_parameter_reset  # this directory: actions moto lacks, see its docstring
+    # This directory: what moto lacks or gets wrong, each module's docstring says what.
+    import rds_cluster_modify
+    import rds_engine_versions
+    import rds_instance_monitoring
+    import rds_parameter_reset
 
     rds_parameter_reset.install()
+    rds_instance_monitoring.install()
+    rds_cluster_modify.install()
+    rds_engine_versions.install()
 except Exception as exc:  # ImportError, or a broken install
     print("DBRAIL_EMULATOR_MISSING %r" % (exc,), flush=True)
     sys.exit(3)

@@ -9,8 +9,8 @@
 //! stdin pipe the test holds is closed by the kernel. A missing moto is an error that names
 //! the install command; the harness never skips a test because a tool is absent.
 
-use std::io::{BufRead, BufReader};
-use std::net::{Ipv4Addr, SocketAddr};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -28,6 +28,9 @@ const READINESS_PATH: &str = "/moto-api/";
 const RESET_PATH: &str = "/moto-api/reset";
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 const LOG_TAIL_LINES: usize = 60;
+/// EC2 query-API request for the default VPC's subnets (one per availability zone).
+const DESCRIBE_DEFAULT_SUBNETS: &str = "Action=DescribeSubnets&Version=2016-11-15\
+    &Filter.1.Name=default-for-az&Filter.1.Value.1=true";
 
 /// A running emulator; killed when dropped.
 pub struct Emulator {
@@ -166,6 +169,100 @@ impl Emulator {
         Ok(())
     }
 
+    /// The emulator's default-VPC subnets as `(subnet id, availability zone)`, sorted by zone
+    /// (one per zone, so consecutive entries are in distinct zones), for giving clusters real
+    /// subnets in distinct AZs.
+    ///
+    /// The harness has no EC2 client, so this sends one raw EC2 query-API request
+    /// (`DescribeSubnets` filtered on `default-for-az`); moto routes it to EC2 by the
+    /// credential scope of the `Authorization` header and does not check signatures. The
+    /// request is HTTP/1.0 so the answer is never chunked.
+    pub fn default_subnets(&self) -> Result<Vec<(String, String)>, HarnessError> {
+        let request_name = "POST / Action=DescribeSubnets (EC2, default-for-az)".to_owned();
+        let failed = |detail: String| HarnessError::EmulatorRequest {
+            request: request_name.clone(),
+            detail,
+        };
+        let raw = self
+            .ec2_query(DESCRIBE_DEFAULT_SUBNETS)
+            .map_err(|e| failed(e.to_string()))?;
+        let (status, body) = split_response(&raw)
+            .ok_or_else(|| failed(format!("unparsable HTTP response: {raw:?}")))?;
+        if status != 200 {
+            return Err(failed(format!("HTTP {status}: {body}")));
+        }
+        let subnets = parse_subnets(body)
+            .ok_or_else(|| failed(format!("unexpected DescribeSubnets answer: {body}")))?;
+        if subnets.is_empty() {
+            return Err(failed(format!("no default subnets in: {body}")));
+        }
+        Ok(subnets)
+    }
+
+    /// Creates a customer-managed KMS key in the emulator and returns its ARN (what a cluster's
+    /// `kms_key_id` names; AWS, and the emulator, refuse keys that do not exist).
+    pub fn create_kms_key(&self) -> Result<String, HarnessError> {
+        let failed = |detail: String| HarnessError::EmulatorRequest {
+            request: "POST / TrentService.CreateKey (KMS)".to_owned(),
+            detail,
+        };
+        let raw = self
+            .aws_request(
+                "kms",
+                "application/x-amz-json-1.1\r\nX-Amz-Target: TrentService.CreateKey",
+                r#"{"Description":"dbrail acceptance test key"}"#,
+            )
+            .map_err(|e| failed(e.to_string()))?;
+        let (status, body) = split_response(&raw)
+            .ok_or_else(|| failed(format!("unparsable HTTP response: {raw:?}")))?;
+        if status != 200 {
+            return Err(failed(format!("HTTP {status}: {body}")));
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(body).map_err(|e| failed(format!("{e}: {body}")))?;
+        json["KeyMetadata"]["Arn"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| failed(format!("no key ARN in {body}")))
+    }
+
+    fn ec2_query(&self, body: &str) -> std::io::Result<String> {
+        self.aws_request(
+            "ec2",
+            "application/x-www-form-urlencoded; charset=utf-8",
+            body,
+        )
+    }
+
+    /// One unsigned-but-attributed AWS request to the emulator (`content_type` may carry
+    /// further header lines).
+    fn aws_request(
+        &self,
+        service: &str,
+        content_type: &str,
+        body: &str,
+    ) -> std::io::Result<String> {
+        let addr = self.addr();
+        let mut stream = TcpStream::connect_timeout(&addr, REQUEST_TIMEOUT)?;
+        stream.set_read_timeout(Some(REQUEST_TIMEOUT))?;
+        stream.set_write_timeout(Some(REQUEST_TIMEOUT))?;
+        let request = format!(
+            "POST / HTTP/1.0\r\nHost: {addr}\r\n\
+             Content-Type: {content_type}\r\n\
+             Authorization: AWS4-HMAC-SHA256 \
+             Credential={key}/20240101/{region}/{service}/aws4_request, \
+             SignedHeaders=host, Signature=0\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len(),
+            key = crate::ACCESS_KEY_ID,
+            region = crate::REGION,
+        );
+        stream.write_all(request.as_bytes())?;
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw)?;
+        Ok(String::from_utf8_lossy(&raw).into_owned())
+    }
+
     /// True when the emulator answers its readiness request right now.
     pub fn is_ready(&self) -> bool {
         http::request(self.addr(), "GET", READINESS_PATH, REQUEST_TIMEOUT)
@@ -223,11 +320,125 @@ impl Drop for Emulator {
     }
 }
 
+/// Status code and body of a raw HTTP response.
+fn split_response(raw: &str) -> Option<(u16, &str)> {
+    let (head, body) = raw.split_once("\r\n\r\n")?;
+    let status = head
+        .lines()
+        .next()?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some((status, body))
+}
+
+/// `(subnet id, availability zone)` of every subnet in a `DescribeSubnets` answer, sorted by
+/// zone then id; `None` when an entry lacks either. Only the direct children of each top-level
+/// `<item>` of `<subnetSet>` count (tags and CIDR associations are nested items).
+fn parse_subnets(xml: &str) -> Option<Vec<(String, String)>> {
+    let set = xml.split_once("<subnetSet>")?.1;
+    let set = set
+        .rsplit_once("</subnetSet>")
+        .map_or(set, |(inner, _)| inner);
+    let mut subnets = Vec::new();
+    let mut depth = 0usize;
+    let mut item = String::new();
+    let mut rest = set;
+    while let Some(open) = rest.find('<') {
+        let close = open + rest[open..].find('>')?;
+        let tag = &rest[open + 1..close];
+        let text = &rest[..open];
+        if depth == 1 {
+            item.push_str(text);
+        }
+        match tag {
+            "item" => {
+                depth += 1;
+                if depth == 1 {
+                    item.clear();
+                    rest = &rest[close + 1..];
+                    continue;
+                }
+            }
+            "/item" => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    subnets.push((
+                        element(&item, "subnetId")?,
+                        element(&item, "availabilityZone")?,
+                    ));
+                    rest = &rest[close + 1..];
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        if depth == 1 {
+            item.push_str(&rest[open..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    subnets.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    Some(subnets)
+}
+
+/// The text of the first `<name>…</name>` in `xml`.
+fn element(xml: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let start = xml.find(&open)? + open.len();
+    let end = start + xml[start..].find(&close)?;
+    Some(xml[start..end].trim().to_owned())
+}
+
 impl std::fmt::Debug for Emulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Emulator")
             .field("endpoint", &self.endpoint())
             .field("pid", &self.child.id())
             .finish()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_subnets_sorted_by_zone_ignoring_nested_items() {
+        let xml = "<DescribeSubnetsResponse><subnetSet>\
+            <item><subnetId>subnet-b</subnetId><tagSet><item><key>subnetId</key>\
+            <value>x</value></item></tagSet><availabilityZone>us-east-1b</availabilityZone></item>\
+            <item><availabilityZoneId>use1-az6</availabilityZoneId><subnetId>subnet-a</subnetId>\
+            <ipv6CidrBlockAssociationSet/><availabilityZone>us-east-1a</availabilityZone></item>\
+            </subnetSet></DescribeSubnetsResponse>";
+        assert_eq!(
+            parse_subnets(xml).unwrap(),
+            [
+                ("subnet-a".to_owned(), "us-east-1a".to_owned()),
+                ("subnet-b".to_owned(), "us-east-1b".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn rejects_incomplete_subnets_and_other_answers() {
+        assert!(
+            parse_subnets("<subnetSet><item><subnetId>s</subnetId></item></subnetSet>").is_none()
+        );
+        assert!(parse_subnets("<Response><Errors/></Response>").is_none());
+        assert_eq!(parse_subnets("<subnetSet/>"), None);
+        assert_eq!(parse_subnets("<subnetSet></subnetSet>").unwrap(), []);
+    }
+
+    #[test]
+    fn splits_status_and_body() {
+        assert_eq!(
+            split_response("HTTP/1.1 200 OK\r\nA: b\r\n\r\n<x/>"),
+            Some((200, "<x/>"))
+        );
+        assert_eq!(split_response("garbage"), None);
     }
 }

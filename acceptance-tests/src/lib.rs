@@ -30,7 +30,9 @@ mod terraform;
 pub mod tfjson;
 
 pub use assert::{assert_contains, assert_not_contains, contains_normalized, normalize};
-pub use aws::{EmulatorRds, ParameterGroup};
+pub use aws::{
+    ClusterMember, ClusterSnapshotView, ClusterView, EmulatorRds, InstanceView, ParameterGroup,
+};
 pub use emulator::Emulator;
 pub use error::{CommandFailure, CommandTimeout, HarnessError};
 pub use provider::{

@@ -9,6 +9,7 @@ mod diagnostics;
 mod provider;
 mod resources;
 mod rules_bridge;
+mod tag_text;
 
 use std::process::ExitCode;
 

@@ -19,7 +19,8 @@
 //!   into an [`AwsError`] with an [`ErrorClass`]; callers ask `is_not_found()` or
 //!   `is_retryable()` and never look at codes.
 //! - **Plain structs out.** Operations return crate types ([`rds::ParameterGroup`],
-//!   [`rds::Parameter`]) so callers don't depend on SDK builders and tests don't need them.
+//!   [`rds::Parameter`], [`rds::Cluster`], [`rds::Instance`], ...) so callers don't depend on
+//!   SDK builders and tests don't need them.
 //! - **Our HTTP client.** The SDK's default HTTPS client (aws-lc) is disabled workspace-wide; the
 //!   client is built here with rustls + ring and given to every service config.
 

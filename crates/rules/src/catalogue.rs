@@ -30,7 +30,8 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::testing::{cluster, instance, production};
+    use crate::testing::{cluster, dbrail_cluster, dbrail_mysql_cluster, instance, production};
+    use crate::{ComplianceStatus, compliance_summary};
 
     #[test]
     fn ids_are_unique_and_every_rule_is_documented_and_actionable() {
@@ -108,5 +109,41 @@ mod tests {
         let outcomes = evaluate(&cluster("aurora-postgresql16", &[]).into(), &production());
         let ids: BTreeSet<&str> = outcomes.iter().map(Outcome::rule_id).collect();
         assert_eq!(ids, BTreeSet::from(["G9", "G10", "DB-LOG-STATEMENT"]));
+
+        let outcomes = evaluate(&dbrail_cluster().into(), &production());
+        let ids: BTreeSet<&str> = outcomes.iter().map(Outcome::rule_id).collect();
+        let expected = [
+            "G1", "G3", "G4", "G5", "G6", "G8", "G9", "G10", "G11", "G12", "G13", "G14", "G15",
+            "G18",
+        ];
+        assert_eq!(ids, BTreeSet::from(expected));
+    }
+
+    #[test]
+    fn a_default_dbrail_cluster_passes_everything_in_production() {
+        let required = ["owner", "data-classification"];
+        let context = production().with_required_tags(&required);
+        for cluster in [dbrail_cluster(), dbrail_mysql_cluster()] {
+            let outcomes = evaluate(&cluster.into(), &context);
+            let summary = compliance_summary(&outcomes);
+            assert_eq!(summary.len(), 14);
+            let not_passed: Vec<_> = outcomes
+                .iter()
+                .filter(|o| !matches!(o, Outcome::Pass { .. }))
+                .collect();
+            assert!(not_passed.is_empty(), "{not_passed:#?}");
+            assert!(summary.values().all(|s| *s == ComplianceStatus::Passed));
+        }
+    }
+
+    #[test]
+    fn a_cluster_about_which_nothing_is_known_passes_nothing() {
+        let unknown = crate::ClusterSubject::new(crate::Fact::Unknown);
+        let outcomes = evaluate(
+            &unknown.into(),
+            &production().with_required_tags(&["owner"]),
+        );
+        assert!(!outcomes.is_empty());
+        assert!(outcomes.iter().all(Outcome::is_undecided), "{outcomes:#?}");
     }
 }

@@ -32,6 +32,14 @@ impl Engine {
         }
     }
 
+    /// The port the engine listens on unless told otherwise: 5432 for PostgreSQL, 3306 for MySQL.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Engine::AuroraPostgresql => 5432,
+            Engine::AuroraMysql => 3306,
+        }
+    }
+
     /// The engine for an RDS engine name (`aurora-postgresql`, `aurora-mysql`).
     pub fn from_name(name: &str) -> Option<Engine> {
         Engine::ALL
@@ -70,6 +78,12 @@ mod tests {
         );
         assert_eq!(Engine::from_name("postgres"), None);
         assert_eq!(Engine::from_name("aurora"), None);
+    }
+
+    #[test]
+    fn knows_default_ports() {
+        assert_eq!(Engine::AuroraPostgresql.default_port(), 5432);
+        assert_eq!(Engine::AuroraMysql.default_port(), 3306);
     }
 
     #[test]

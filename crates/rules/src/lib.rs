@@ -19,9 +19,17 @@
 //!
 //! The [`baseline`] module holds dbrail's parameter baselines per family, merges user overrides
 //! into them and splits the result into API batches.
+//!
+//! Cluster rules (G1–G18) judge a [`ClusterSubject`] and name attributes in `dbrail_cluster`'s
+//! vocabulary; [`cluster_attribute_aliases`] translates them for plain `aws_rds_cluster`
+//! resources. [`compliance_summary`] condenses outcomes into one [`ComplianceStatus`] per rule for
+//! a resource's `compliance` attribute.
 
+mod aliases;
 pub mod baseline;
 mod catalogue;
+mod cluster_subject;
+mod compliance;
 mod context;
 mod control;
 mod date;
@@ -38,13 +46,17 @@ mod waiver;
 #[cfg(test)]
 mod testing;
 
+pub use aliases::{cluster_attribute_aliases, cluster_instance_attributes};
 pub use catalogue::{catalogue, evaluate, rule};
+pub use cluster_subject::ClusterSubject;
+pub use compliance::{ComplianceStatus, compliance_summary};
 pub use context::{Context, Tier};
 pub use control::{Control, Framework};
 pub use date::{Date, DateError};
 pub use engine::Engine;
 pub use fact::Fact;
 pub use finding::{Finding, Severity};
+pub use guardrails::required_log_exports;
 pub use outcome::Outcome;
 pub use path::{AttrPath, PathStep};
 pub use rule::{CheckFn, Rule, Strictness};

@@ -5,14 +5,14 @@
 //! Neither caller's types leak in, so one rule serves both. Every value is a [`Fact`], because a
 //! plan may not know it yet.
 //!
-//! The enum is non-exhaustive: cluster, instance and IAM subjects join it as their rules arrive,
-//! and each rule declares the [`SubjectKind`]s it applies to.
+//! The enum is non-exhaustive: instance and IAM subjects join it as their rules arrive, and each
+//! rule declares the [`SubjectKind`]s it applies to.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Engine, Fact};
+use crate::{ClusterSubject, Engine, Fact};
 
 /// The kinds of subject a rule can apply to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -23,6 +23,9 @@ pub enum SubjectKind {
     ClusterParameterGroup,
     /// A DB (instance) parameter group: settings of individual instances.
     InstanceParameterGroup,
+    /// An Aurora cluster with its instances (`dbrail_cluster`, or `aws_rds_cluster` with its
+    /// `aws_rds_cluster_instance`s).
+    Cluster,
 }
 
 impl SubjectKind {
@@ -31,6 +34,7 @@ impl SubjectKind {
         match self {
             SubjectKind::ClusterParameterGroup => "cluster parameter groups",
             SubjectKind::InstanceParameterGroup => "instance parameter groups",
+            SubjectKind::Cluster => "clusters",
         }
     }
 }
@@ -38,9 +42,16 @@ impl SubjectKind {
 /// Something the rules can evaluate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one subject is built per resource and evaluated in place; boxing would only add \
+              an indirection to every pattern"
+)]
 pub enum Subject {
     /// A parameter group with its effective parameters.
     ParameterGroup(ParameterGroupSubject),
+    /// An Aurora cluster with its instances and effective cluster parameter group.
+    Cluster(ClusterSubject),
 }
 
 impl Subject {
@@ -51,6 +62,7 @@ impl Subject {
                 Scope::Cluster => SubjectKind::ClusterParameterGroup,
                 Scope::Instance => SubjectKind::InstanceParameterGroup,
             },
+            Subject::Cluster(_) => SubjectKind::Cluster,
         }
     }
 
@@ -58,7 +70,22 @@ impl Subject {
     pub fn as_parameter_group(&self) -> Option<&ParameterGroupSubject> {
         match self {
             Subject::ParameterGroup(group) => Some(group),
+            Subject::Cluster(_) => None,
         }
+    }
+
+    /// The cluster, if the subject is one.
+    pub fn as_cluster(&self) -> Option<&ClusterSubject> {
+        match self {
+            Subject::Cluster(cluster) => Some(cluster),
+            Subject::ParameterGroup(_) => None,
+        }
+    }
+}
+
+impl From<ClusterSubject> for Subject {
+    fn from(cluster: ClusterSubject) -> Self {
+        Subject::Cluster(cluster)
     }
 }
 
@@ -180,6 +207,10 @@ mod tests {
         let instance = Subject::from(ParameterGroupSubject::new(Scope::Instance, Fact::Absent));
         assert_eq!(cluster.kind(), SubjectKind::ClusterParameterGroup);
         assert_eq!(instance.kind(), SubjectKind::InstanceParameterGroup);
+        let cluster = Subject::from(ClusterSubject::new(Fact::Known(Engine::AuroraMysql)));
+        assert_eq!(cluster.kind(), SubjectKind::Cluster);
+        assert!(cluster.as_cluster().is_some());
+        assert!(cluster.as_parameter_group().is_none());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! dbrail's managed resource types, one module each.
 
+mod cluster;
 mod parameter_baseline;
 
 use crate::client::DbrailClient;
@@ -8,5 +9,8 @@ use std::sync::Arc;
 
 /// Every resource type the provider serves.
 pub(crate) fn all() -> Vec<Arc<dyn DynResource<DbrailClient>>> {
-    vec![erase(parameter_baseline::ParameterBaseline)]
+    vec![
+        erase(parameter_baseline::ParameterBaseline),
+        erase(cluster::ClusterResource),
+    ]
 }

@@ -5,7 +5,10 @@
 //! existing keys, so changed values need no removal first.
 //!
 //! moto 5.2.1 supports all three calls for parameter groups (ARN resource types `pg` and
-//! `cluster-pg`), but answers an unknown ARN with an empty list instead of a not-found error.
+//! `cluster-pg`), clusters (`cluster`), instances (`db`), subnet groups (`subgrp`) and cluster
+//! snapshots (`cluster-snapshot`), but answers an unknown ARN with an empty list instead of a
+//! not-found error. Clusters and instances also carry their tags in the describe answer's
+//! `TagList`, which [`super::Cluster`] and [`super::Instance`] read, saving a call per Read.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +29,16 @@ pub(crate) fn to_sdk_tags(tags: &Tags) -> Vec<Tag> {
         .collect()
 }
 
+/// Tags from an SDK tag list (e.g. a `TagList` in a describe answer); keyless tags are dropped.
+pub(crate) fn from_sdk_tags(tags: &[Tag]) -> Tags {
+    tags.iter()
+        .filter_map(|t| {
+            let key = t.key()?;
+            Some((key.to_owned(), t.value().unwrap_or_default().to_owned()))
+        })
+        .collect()
+}
+
 /// Lists the tags on an RDS resource.
 pub async fn list_tags(
     rds: &aws_sdk_rds::Client,
@@ -38,14 +51,7 @@ pub async fn list_tags(
         let request = rds.list_tags_for_resource().resource_name(arn);
         async move {
             let out = request.send().await.map_err(|e| classify(OP, e))?;
-            Ok(out
-                .tag_list()
-                .iter()
-                .filter_map(|t| {
-                    let key = t.key()?;
-                    Some((key.to_owned(), t.value().unwrap_or_default().to_owned()))
-                })
-                .collect())
+            Ok(from_sdk_tags(out.tag_list()))
         }
     })
     .await
@@ -144,6 +150,13 @@ mod tests {
         let (upserts, removals) = diff_tags(&t, &t);
         assert!(upserts.is_empty());
         assert!(removals.is_empty());
+    }
+
+    #[test]
+    fn sdk_tags_round_trip() {
+        let t = tags(&[("b", "2"), ("a", "")]);
+        assert_eq!(from_sdk_tags(&to_sdk_tags(&t)), t);
+        assert!(from_sdk_tags(&[Tag::builder().value("orphan").build()]).is_empty());
     }
 
     #[test]

@@ -31,6 +31,11 @@ parameters live in the cluster parameter group. On PostgreSQL, `CREATE EXTENSION
 also run in each audited database; a plan cannot show that. The audit records reach CloudWatch \
 Logs only when the cluster exports its `postgresql` or `audit` log (G8).
 
+On a cluster (`dbrail_cluster`, or `aws_rds_cluster` with the cluster parameter group it \
+names), the same parameters are checked in the cluster's effective cluster parameter group and \
+findings are reported at `parameter_baseline`, naming the parameter; a cluster whose group is not \
+known leaves the rule undecided.
+
 **Strictness:** an error in production; a warning in staging and development, where audit \
 records of test data have little evidential value and cost log ingestion.",
     rationale: "Audit records are how a breach is investigated and how an auditor sees who changed \
@@ -47,7 +52,7 @@ capture administrative actions, and SOC 2 expects monitoring of system component
 shared_preload_libraries and set pgaudit.log = ddl,role; MySQL: server_audit_logging = 1 and \
 server_audit_events = CONNECT,QUERY_DCL,QUERY_DDL), or use a dbrail parameter group, whose \
 baseline sets them.",
-    applies_to: &[SubjectKind::ClusterParameterGroup],
+    applies_to: &[SubjectKind::ClusterParameterGroup, SubjectKind::Cluster],
     strictness: Strictness::WarnBelowProduction,
     check,
 };

@@ -1,20 +1,53 @@
 //! The guardrails themselves, one file per rule.
 //!
-//! Parameter-group rules are tables of [`Requirement`]s evaluated by one shared function; later
-//! rules over clusters and instances will be plain check functions over their own subjects. The
-//! catalogue order is the order of [`RULES`].
+//! Parameter-group rules are tables of [`Requirement`]s evaluated by one shared function, which
+//! also judges a cluster through its effective cluster parameter group ([`through_baseline`]).
+//! Cluster rules are plain check functions over the cluster subject, sharing the helpers of
+//! [`cluster`]. The catalogue order is the order of [`RULES`]: numbered guardrails by number,
+//! then dbrail's own checks.
 
+mod admin_defaults;
 mod audit;
+mod backup;
+mod cluster;
+mod deletion;
+mod encryption;
+mod iam_auth;
+mod log_exports;
 mod log_statement;
+mod master_password;
+mod monitoring;
+mod multi_az;
+mod public_access;
 pub(crate) mod requirement;
+mod tagging;
+mod through_baseline;
 mod tls;
 mod values;
+mod versions;
 
 use crate::{Engine, Rule};
+pub use log_exports::required_log_exports;
 use requirement::Requirement;
 
 /// Every rule, in catalogue order.
-pub(crate) static RULES: [Rule; 3] = [audit::RULE, tls::RULE, log_statement::RULE];
+pub(crate) static RULES: [Rule; 15] = [
+    encryption::RULE,
+    public_access::RULE,
+    deletion::RULE,
+    iam_auth::RULE,
+    backup::RULE,
+    log_exports::RULE,
+    audit::RULE,
+    tls::RULE,
+    versions::RULE,
+    multi_az::RULE,
+    monitoring::RULE,
+    tagging::RULE,
+    admin_defaults::RULE,
+    master_password::RULE,
+    log_statement::RULE,
+];
 
 /// Every parameter requirement of every rule.
 pub(crate) fn requirements() -> impl Iterator<Item = &'static Requirement> {

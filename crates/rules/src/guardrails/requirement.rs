@@ -6,6 +6,7 @@
 //! override of a locked parameter keeps what the locking rule requires. The two can therefore
 //! never disagree.
 
+use crate::guardrails::through_baseline;
 use crate::{AttrPath, Engine, Fact, Finding, Outcome, ParameterGroupSubject, Subject};
 
 /// A condition one parameter must meet for a rule to pass.
@@ -77,19 +78,29 @@ impl Requirement {
     }
 }
 
-/// Evaluates a rule made of parameter requirements against a subject.
-///
-/// The group's engine picks the requirements. A group whose engine is unknown is undecided; one
-/// for an engine outside the catalogue gets no outcome. Without violations or unknowns the rule
-/// passes once.
+/// Evaluates a rule made of parameter requirements against a subject: a parameter group
+/// directly, a cluster through its effective cluster parameter group.
 pub(crate) fn evaluate(
     rule: &'static str,
     requirements: &[Requirement],
     subject: &Subject,
 ) -> Vec<Outcome> {
-    let Some(group) = subject.as_parameter_group() else {
-        return Vec::new();
-    };
+    match subject {
+        Subject::ParameterGroup(group) => evaluate_group(rule, requirements, group),
+        Subject::Cluster(cluster) => through_baseline::evaluate(rule, requirements, cluster),
+    }
+}
+
+/// Evaluates a rule made of parameter requirements against one parameter group.
+///
+/// The group's engine picks the requirements. A group whose engine is unknown is undecided; one
+/// for an engine outside the catalogue gets no outcome. Without violations or unknowns the rule
+/// passes once.
+pub(crate) fn evaluate_group(
+    rule: &'static str,
+    requirements: &[Requirement],
+    group: &ParameterGroupSubject,
+) -> Vec<Outcome> {
     let engine = match group.resolved_engine() {
         Fact::Known(engine) => engine,
         Fact::Absent => return Vec::new(),

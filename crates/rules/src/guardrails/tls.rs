@@ -29,6 +29,11 @@ Security Hub RDS.38/RDS.39 and checkov CKV2_AWS_69 check standalone RDS instance
 do not see an Aurora cluster parameter group that allows plain-text connections. RDS.43 is the \
 same guardrail for RDS Proxy, which this rule does not inspect.
 
+On a cluster (`dbrail_cluster`, or `aws_rds_cluster` with the cluster parameter group it \
+names), the same parameters are checked in the cluster's effective cluster parameter group and \
+findings are reported at `parameter_baseline`, naming the parameter; a cluster whose group is not \
+known leaves the rule undecided. No scanner answers this question for an Aurora cluster.
+
 **Strictness:** an error in every tier. Requiring TLS costs nothing outside production, and \
 non-production environments often receive copies of production data.",
     rationale: "Without TLS, credentials and query results, card data included, cross the network \
@@ -46,7 +51,7 @@ networks; requiring TLS 1.2 on every connection leaves no network path to argue 
     fix: "Set the TLS parameters in the cluster parameter group (PostgreSQL: rds.force_ssl = 1 and \
 ssl_min_protocol_version = TLSv1.2; MySQL: require_secure_transport = ON and tls_version = \
 TLSv1.2), or use a dbrail parameter group, whose baseline sets them.",
-    applies_to: &[SubjectKind::ClusterParameterGroup],
+    applies_to: &[SubjectKind::ClusterParameterGroup, SubjectKind::Cluster],
     strictness: Strictness::Everywhere,
     check,
 };

@@ -35,6 +35,10 @@ pub(crate) async fn serve_debug<P: Provider>(
         .ok_or_else(|| "plugin socket already in use".to_owned())?;
     let services = Services::new(provider);
     let shutdown = services.shutdown_signal();
+    // Installed before the instructions are printed, so Ctrl-C always stops the server cleanly
+    // (removing the socket) rather than killing the process.
+    let mut interrupts = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .map_err(|e| format!("could not handle Ctrl-C: {e}"))?;
     let json = reattach_json(
         options.address,
         &socket.path().to_string_lossy(),
@@ -51,7 +55,7 @@ pub(crate) async fn serve_debug<P: Provider>(
     }
     let interrupt = shutdown.clone();
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
+        if interrupts.recv().await.is_some() {
             interrupt.cancel();
         }
     });

@@ -13,6 +13,8 @@ mod logging;
 mod serve;
 #[cfg(test)]
 pub(crate) mod test_support;
+#[cfg(test)]
+mod tests;
 mod tls;
 
 pub use handshake::{HandshakeError, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, negotiate_protocol};

@@ -125,13 +125,15 @@ pub(crate) async fn serve_until(
     }
 }
 
+/// The handler is installed before this returns (not in the spawned task, which may first run
+/// after the handshake line is out), so a Ctrl-C reaching Terraform's process group while the
+/// provider starts cannot kill it.
 fn ignore_interrupts() {
-    tokio::spawn(async {
-        let Ok(mut signals) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-        else {
-            return;
-        };
+    let Ok(mut signals) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+    else {
+        return;
+    };
+    tokio::spawn(async move {
         while signals.recv().await.is_some() {
             tracing::debug!("ignoring SIGINT; Terraform stops the provider through StopProvider");
         }

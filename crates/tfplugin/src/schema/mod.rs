@@ -12,7 +12,7 @@ mod validator;
 
 pub use attribute::{Attribute, AttributeKind, NestedAttributes};
 pub use block::{Block, NestedBlock, Nesting};
-pub use timeouts::{Timeouts, timeouts_block};
+pub use timeouts::{Timeouts, parse_duration, timeouts_block};
 pub use validator::Validator;
 
 /// A versioned schema for a provider, resource or data source.

@@ -1,0 +1,257 @@
+//! The cluster's guardrails: a rules subject built from configuration (or, at apply, from the
+//! planned state), evaluated by the shared catalogue, reported on `dbrail_cluster` attributes.
+//!
+//! Values unknown at plan time make a rule undecided rather than passing; apply evaluates again
+//! with everything known and refuses to call AWS if a rule then fails.
+
+use super::model::{default_log_exports, default_port};
+use crate::rules_bridge::{convert_path, finding_diagnostic, today};
+use dbrail_rules::{
+    ClusterSubject, Context, Date, Engine, Fact, Outcome, ParameterGroupSubject, PathStep, Scope,
+    Subject, Tier, Waiver,
+};
+use dbrail_tfplugin::diagnostics::Diagnostics;
+use dbrail_tfplugin::path::AttributePath;
+use dbrail_tfplugin::value::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Outcomes of every rule for one cluster configuration.
+pub(crate) struct Evaluation {
+    pub(crate) outcomes: Vec<Outcome>,
+    pub(crate) diagnostics: Diagnostics,
+}
+
+fn known_str(value: Option<&Value>) -> Fact<String> {
+    match value {
+        None | Some(Value::Null) => Fact::Absent,
+        Some(v) if !v.is_wholly_known() => Fact::Unknown,
+        Some(v) => v
+            .as_str()
+            .map_or(Fact::Absent, |s| Fact::Known(s.to_owned())),
+    }
+}
+
+fn known_u32(value: Option<&Value>, default: Option<u32>) -> Fact<u32> {
+    match value {
+        None | Some(Value::Null) => default.map_or(Fact::Absent, Fact::Known),
+        Some(v) if !v.is_wholly_known() => Fact::Unknown,
+        Some(v) => v
+            .as_number()
+            .and_then(|n| n.as_u64())
+            .and_then(|n| u32::try_from(n).ok())
+            .map_or(Fact::Absent, Fact::Known),
+    }
+}
+
+fn known_bool(value: Option<&Value>, default: bool) -> Fact<bool> {
+    match value {
+        None | Some(Value::Null) => Fact::Known(default),
+        Some(v) if !v.is_wholly_known() => Fact::Unknown,
+        Some(v) => Fact::Known(v.as_bool().unwrap_or(default)),
+    }
+}
+
+fn engine_of(value: Option<&Value>) -> Fact<Engine> {
+    match known_str(value) {
+        Fact::Known(name) => Engine::from_name(&name).map_or(Fact::Absent, Fact::Known),
+        Fact::Unknown => Fact::Unknown,
+        Fact::Absent => Fact::Absent,
+    }
+}
+
+fn string_set(value: Option<&Value>) -> Fact<Vec<String>> {
+    match value {
+        None | Some(Value::Null) => Fact::Absent,
+        Some(v) if !v.is_wholly_known() => Fact::Unknown,
+        Some(v) => Fact::Known(
+            v.as_list()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|e| e.as_str().map(str::to_owned))
+                .collect(),
+        ),
+    }
+}
+
+/// The cluster as the rules see it. `config` is a configuration or planned value of
+/// `dbrail_cluster`; `availability_zones` is what placement will give, when known.
+pub(crate) fn subject(config: &Value, availability_zones: Fact<BTreeSet<String>>) -> Subject {
+    let engine_name = config
+        .attr("engine")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let log_exports = match string_set(config.attr("log_exports")) {
+        Fact::Absent => Fact::Known(default_log_exports(engine_name).into_iter().collect()),
+        other => other,
+    };
+    let port = match known_u32(config.attr("port"), None) {
+        Fact::Absent => {
+            Fact::Known(default_port(engine_name)).map(|p| u32::try_from(p).unwrap_or_default())
+        }
+        other => other,
+    }
+    .map(|p| u16::try_from(p).unwrap_or(u16::MAX));
+    let kms = known_str(config.attr("kms_key_id"));
+    let performance_insights = known_bool(config.attr("performance_insights"), true);
+    let tags = match config.attr("tags") {
+        None | Some(Value::Null) => Fact::Known(BTreeMap::new()),
+        Some(v) if v.is_unknown() => Fact::Unknown,
+        Some(v) => Fact::Known(
+            v.as_map()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), known_str(Some(v))))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+    };
+    let mut cluster = ClusterSubject::new(engine_of(config.attr("engine")))
+        .with_engine_version(known_str(config.attr("engine_version")))
+        .with_storage_encrypted(Fact::Known(true))
+        .with_kms_key_id(kms.clone())
+        .with_publicly_accessible(Fact::Known(false))
+        .with_deletion_protection(known_bool(config.attr("deletion_guard"), true))
+        .with_iam_database_authentication(Fact::Known(true))
+        .with_backup_retention_days(known_u32(
+            config.attr("backup").and_then(|b| b.attr("retention_days")),
+            Some(Context::DEFAULT_BACKUP_FLOOR_DAYS),
+        ))
+        .with_log_exports(log_exports)
+        .with_auto_minor_version_upgrade(Fact::Known(true))
+        .with_readers(known_u32(config.attr("readers"), Some(1)))
+        .with_availability_zones(availability_zones)
+        .with_monitoring_interval(known_u32(config.attr("monitoring_interval"), Some(60)))
+        .with_performance_insights(performance_insights)
+        .with_performance_insights_kms_key_id(kms)
+        .with_copy_tags_to_snapshot(Fact::Known(true))
+        .with_tags(tags)
+        .with_master_username(match known_str(config.attr("master_username")) {
+            Fact::Absent => Fact::Known("dbrail_admin".to_owned()),
+            other => other,
+        })
+        .with_port(port)
+        .with_manage_master_user_password(Fact::Known(true));
+    if let Some(baseline) = config.attr("parameter_baseline").filter(|b| !b.is_null()) {
+        let family = known_str(baseline.attr("family"));
+        let mut group = ParameterGroupSubject::new(Scope::Cluster, family);
+        match baseline.attr("effective_cluster_parameters") {
+            Some(params) if params.is_wholly_known() && !params.is_null() => {
+                for (name, value) in params.as_map().into_iter().flatten() {
+                    group = group.with_parameter(name.clone(), known_str(Some(value)));
+                }
+            }
+            _ => group = group.with_unknown_parameters(),
+        }
+        cluster = cluster.with_cluster_parameters(group);
+    }
+    Subject::Cluster(cluster)
+}
+
+/// The tier named in configuration (production when unknown: the strictest reading).
+pub(crate) fn tier(config: &Value) -> Tier {
+    match config.attr("tier").and_then(Value::as_str) {
+        Some("development") => Tier::Development,
+        Some("staging") => Tier::Staging,
+        _ => Tier::Production,
+    }
+}
+
+/// The `waiver` blocks, with malformed dates reported on their attribute.
+pub(crate) fn waivers(config: &Value, diags: &mut Diagnostics) -> Vec<Waiver> {
+    let mut waivers = Vec::new();
+    for (i, block) in config
+        .attr("waiver")
+        .and_then(Value::as_list)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let (Some(rule), Some(reason), Some(expires)) = (
+            block.attr("rule").and_then(Value::as_str),
+            block.attr("reason").and_then(Value::as_str),
+            block.attr("expires").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        match expires.parse::<Date>() {
+            Ok(date) => waivers.push(Waiver::new(rule, reason, date)),
+            Err(err) => diags.error_at(
+                AttributePath::attr("waiver")
+                    .then_index(i)
+                    .then_attr("expires"),
+                "Invalid waiver expiry",
+                format!("{err}. Write the last day the waiver applies as YYYY-MM-DD."),
+            ),
+        }
+        if dbrail_rules::rule(rule).is_none() {
+            diags.error_at(
+                AttributePath::attr("waiver")
+                    .then_index(i)
+                    .then_attr("rule"),
+                format!("Unknown rule {rule:?}"),
+                format!(
+                    "Waivers name a guardrail id. Known ids: {}.",
+                    dbrail_rules::catalogue()
+                        .iter()
+                        .map(|r| r.id)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+    }
+    waivers
+}
+
+/// Evaluates every rule for `config` and turns failures into diagnostics.
+pub(crate) fn evaluate(config: &Value, availability_zones: Fact<BTreeSet<String>>) -> Evaluation {
+    let mut diagnostics = Diagnostics::new();
+    let waivers = waivers(config, &mut diagnostics);
+    let context = Context::new(tier(config), today()).with_waivers(&waivers);
+    let outcomes = dbrail_rules::evaluate(&subject(config, availability_zones), &context);
+    for outcome in &outcomes {
+        if let Some(finding) = outcome
+            .finding()
+            .filter(|_| matches!(outcome, Outcome::Fail(_)))
+        {
+            diagnostics.push(finding_diagnostic(
+                finding,
+                attribute_path(&finding.attribute),
+            ));
+        }
+    }
+    Evaluation {
+        outcomes,
+        diagnostics,
+    }
+}
+
+/// Rules name attributes in dbrail_cluster's vocabulary; `waivers[i]` is the `waiver` block.
+fn attribute_path(path: &dbrail_rules::AttrPath) -> AttributePath {
+    convert_path(path, |steps, _| match steps {
+        [PathStep::Attribute(a), PathStep::Index(i), rest @ ..] if a == "waivers" => {
+            let at = AttributePath::attr("waiver").then_index(*i);
+            Some(match rest {
+                [PathStep::Attribute(field), ..] => at.then_attr(field.clone()),
+                _ => at,
+            })
+        }
+        // A missing tag is best shown on the `tags` attribute itself.
+        [PathStep::Attribute(a), PathStep::Key(_), ..] if a == "tags" => {
+            Some(AttributePath::attr("tags"))
+        }
+        _ => None,
+    })
+}
+
+/// The `compliance` map: rule id → passed / waived / undecided / failed; `None` while any rule
+/// is undecided (the plan then shows it as known after apply).
+pub(crate) fn compliance(outcomes: &[Outcome]) -> Option<BTreeMap<String, String>> {
+    let summary = dbrail_rules::compliance_summary(outcomes);
+    let map: BTreeMap<String, String> = summary
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.to_string()))
+        .collect();
+    (!map.values().any(|v| v == "undecided")).then_some(map)
+}

@@ -1,0 +1,248 @@
+//! Planning a cluster change: computed values the plan can already show, the replacement guard,
+//! the engine-version rules and the compliance summary.
+
+use super::guardrails;
+use super::model::{
+    default_log_exports, default_port, desired_guarded_settings, family_of, major_of,
+};
+use dbrail_rules::Fact;
+use dbrail_tfplugin::diagnostics::{Diagnostic, Diagnostics};
+use dbrail_tfplugin::framework::PlanChange;
+use dbrail_tfplugin::path::{AttributePath, PathStep};
+use dbrail_tfplugin::value::Value;
+use std::collections::BTreeMap;
+
+fn set(planned: &mut Value, name: &str, value: Value) {
+    if let Value::Object(fields) = planned {
+        fields.insert(name.to_owned(), value);
+    }
+}
+
+fn string_map(map: BTreeMap<String, String>) -> Value {
+    Value::Map(
+        map.into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect(),
+    )
+}
+
+fn attr<'a>(value: &'a Value, name: &str) -> Option<&'a Value> {
+    value.attr(name).filter(|v| !v.is_null())
+}
+
+fn keep_or_unknown(change: &PlanChange, name: &str) -> Value {
+    change
+        .prior
+        .as_ref()
+        .and_then(|p| attr(p, name))
+        .cloned()
+        .unwrap_or_else(Value::unknown)
+}
+
+/// Refuses a destroy while the guard is on, before any API call.
+pub(crate) fn destroy_guard(prior: &Value) -> Diagnostics {
+    let guarded = prior
+        .attr("deletion_guard")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    if !guarded {
+        return Diagnostics::new();
+    }
+    let name = prior
+        .attr("name")
+        .and_then(Value::as_str)
+        .unwrap_or("the cluster");
+    Diagnostic::error(
+        format!("deletion_guard protects cluster {name}"),
+        "This plan would destroy the database. To destroy it on purpose, first apply with \
+         `deletion_guard = false` (that change alone), then destroy: a final snapshot is taken \
+         before the cluster is deleted.",
+    )
+    .at(AttributePath::attr("deletion_guard"))
+    .into()
+}
+
+/// Adjusts a create or update plan.
+pub(crate) fn modify(change: &mut PlanChange) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let config = change.config.clone();
+    let engine = config
+        .attr("engine")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let name = config.attr("name").cloned().unwrap_or(Value::Null);
+
+    // Replacement guard: the guard in effect is the one in prior state.
+    if let Some(prior) = &change.prior {
+        let guarded = prior
+            .attr("deletion_guard")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        if guarded {
+            for path in &change.requires_replace {
+                let attribute = match path.steps().first() {
+                    Some(PathStep::Attribute(a)) => a.clone(),
+                    _ => path.to_string(),
+                };
+                diags.push(
+                    Diagnostic::error(
+                        format!("Changing {attribute} would replace the cluster"),
+                        format!(
+                            "AWS cannot change `{attribute}` in place, so this plan would destroy the \
+                             database and create a new, empty one. deletion_guard is on, so dbrail refuses. \
+                             Revert the change, or — to replace the cluster on purpose — first apply with \
+                             `deletion_guard = false` alone, then apply this change (a final snapshot is taken)."
+                        ),
+                    )
+                    .at(path.clone()),
+                );
+            }
+        }
+        // Major version upgrades.
+        let before = prior.attr("engine_version").and_then(Value::as_str);
+        let after = config.attr("engine_version").and_then(Value::as_str);
+        if let (Some(before), Some(after)) = (before, after)
+            && major_of(&engine, before) != major_of(&engine, after)
+        {
+            let allowed = config
+                .attr("allow_major_version_upgrade")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            if !allowed {
+                diags.error_at(
+                        AttributePath::attr("engine_version"),
+                        format!("Upgrading from {before} to {after} is a major version upgrade"),
+                        "Set `allow_major_version_upgrade = true` to perform it. dbrail sends the new version \
+                         and both parameter groups in one call, so the cluster never runs a new major with an \
+                         old family's parameters.",
+                    );
+            }
+        }
+    }
+    // The baseline's family must match the engine version (create and upgrade alike).
+    if let (Some(version), Some(family)) = (
+        config.attr("engine_version").and_then(Value::as_str),
+        config
+            .attr("parameter_baseline")
+            .and_then(|b| b.attr("family"))
+            .and_then(Value::as_str),
+    ) {
+        let wanted = family_of(&engine, version);
+        if !engine.is_empty() && family != wanted {
+            diags.error_at(
+                AttributePath::attr("parameter_baseline"),
+                format!("The parameter baseline is for {family}, but the cluster runs {wanted}"),
+                format!("Use a `dbrail_parameter_baseline` with `family = \"{wanted}\"`; for a major upgrade, create the new family's baseline first and switch to it in the same change as `engine_version`."),
+            );
+        }
+    }
+
+    set(&mut change.planned, "id", name.clone());
+    if attr(&config, "log_exports").is_none() && !engine.is_empty() {
+        set(
+            &mut change.planned,
+            "log_exports",
+            Value::Set(
+                default_log_exports(&engine)
+                    .into_iter()
+                    .map(Value::String)
+                    .collect(),
+            ),
+        );
+    }
+    if attr(&config, "port").is_none() && !engine.is_empty() {
+        set(
+            &mut change.planned,
+            "port",
+            Value::Number(default_port(&engine).into()),
+        );
+    }
+    if attr(&config, "db_subnet_group_name").is_none() {
+        let value = match (attr(&config, "subnet_ids"), name.as_str()) {
+            (Some(_), Some(n)) => Value::String(format!("{n}-subnets")),
+            (Some(_), None) => Value::unknown(),
+            (None, _) => keep_or_unknown(change, "db_subnet_group_name"),
+        };
+        set(&mut change.planned, "db_subnet_group_name", value);
+    }
+    // Backup retention: default 7 days.
+    if let Some(Value::Object(backup)) = change.planned.attr("backup").cloned().as_ref() {
+        let mut backup = backup.clone();
+        let configured = config
+            .attr("backup")
+            .and_then(|b| attr(b, "retention_days"))
+            .is_some();
+        if !configured {
+            backup.insert("retention_days".into(), Value::Number(7i64.into()));
+        }
+        let window_configured = config
+            .attr("backup")
+            .and_then(|b| attr(b, "window"))
+            .is_some();
+        if !window_configured {
+            let prior_window = change
+                .prior
+                .as_ref()
+                .and_then(|p| p.attr("backup"))
+                .and_then(|b| attr(b, "window"))
+                .cloned();
+            backup.insert("window".into(), prior_window.unwrap_or_else(Value::unknown));
+        }
+        set(&mut change.planned, "backup", Value::Object(backup));
+    }
+    set(
+        &mut change.planned,
+        "guarded_settings",
+        string_map(desired_guarded_settings()),
+    );
+
+    // Values that change with the instances or the version.
+    let readers_changed = change
+        .prior
+        .as_ref()
+        .is_none_or(|p| p.attr("readers") != change.planned.attr("readers"));
+    let version_changed = change
+        .prior
+        .as_ref()
+        .is_none_or(|p| p.attr("engine_version") != config.attr("engine_version"));
+    let writer = match (&change.prior, name.as_str()) {
+        (Some(_), _) => keep_or_unknown(change, "writer_instance_id"),
+        (None, Some(n)) => Value::String(format!("{n}-1")),
+        (None, None) => Value::unknown(),
+    };
+    set(&mut change.planned, "writer_instance_id", writer);
+    if readers_changed {
+        set(&mut change.planned, "reader_instance_ids", Value::unknown());
+        set(&mut change.planned, "availability_zones", Value::unknown());
+    }
+    let actual = if version_changed {
+        Value::unknown()
+    } else {
+        keep_or_unknown(change, "engine_version_actual")
+    };
+    set(&mut change.planned, "engine_version_actual", actual);
+
+    // Guardrails: diagnostics come from validation; the plan records the summary.
+    let evaluation = guardrails::evaluate(&change.planned, availability_zones(change));
+    set(
+        &mut change.planned,
+        "compliance",
+        guardrails::compliance(&evaluation.outcomes).map_or_else(Value::unknown, string_map),
+    );
+    diags
+}
+
+/// Distinct AZs the instances will span: known when the plan keeps the prior instances.
+fn availability_zones(change: &PlanChange) -> Fact<std::collections::BTreeSet<String>> {
+    match change.planned.attr("availability_zones") {
+        Some(v) if v.is_wholly_known() && !v.is_null() => Fact::Known(
+            v.as_list()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|z| z.as_str().map(str::to_owned))
+                .collect(),
+        ),
+        _ => Fact::Unknown,
+    }
+}

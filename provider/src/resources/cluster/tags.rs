@@ -1,0 +1,95 @@
+//! What dbrail records on the cluster as tags: the tier and every waiver.
+//!
+//! Auditors see exceptions where the database lives, and `terraform import` recovers the tier
+//! and waivers exactly, so an imported cluster plans clean.
+
+use super::model::{State, WaiverModel};
+use crate::tag_text::{decode, encode};
+use std::collections::BTreeMap;
+
+/// The tier tag.
+pub(crate) const TIER_TAG: &str = "dbrail:tier";
+/// Prefix of waiver tags: `dbrail:waiver:<rule>` = `<expires> <reason>`.
+pub(crate) const WAIVER_PREFIX: &str = "dbrail:waiver:";
+
+/// dbrail's own tags for `state`.
+pub(crate) fn dbrail_tags(state: &State) -> BTreeMap<String, String> {
+    let mut tags = BTreeMap::from([(TIER_TAG.to_owned(), state.tier.clone())]);
+    for waiver in state.waiver.iter().flatten() {
+        tags.insert(
+            format!("{WAIVER_PREFIX}{}", waiver.rule),
+            encode(&format!("{} {}", waiver.expires, waiver.reason)),
+        );
+    }
+    tags
+}
+
+/// The tier recorded on a cluster.
+pub(crate) fn tier_from(tags: &BTreeMap<String, String>) -> Option<String> {
+    tags.get(TIER_TAG).cloned()
+}
+
+/// The waivers recorded on a cluster, ordered by rule id.
+pub(crate) fn waivers_from(tags: &BTreeMap<String, String>) -> Vec<WaiverModel> {
+    tags.iter()
+        .filter_map(|(k, v)| {
+            let rule = k.strip_prefix(WAIVER_PREFIX)?;
+            let text = decode(v);
+            let (expires, reason) = text.split_once(' ')?;
+            Some(WaiverModel {
+                rule: rule.to_owned(),
+                reason: reason.to_owned(),
+                expires: expires.to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// The user's tags among all tags: not dbrail's own, and not provider defaults unless the
+/// resource set the same key itself.
+pub(crate) fn user_tags(
+    all: &BTreeMap<String, String>,
+    defaults: &BTreeMap<String, String>,
+    own: Option<&BTreeMap<String, String>>,
+) -> BTreeMap<String, String> {
+    all.iter()
+        .filter(|(k, _)| !k.starts_with("dbrail:"))
+        .filter(|(k, v)| own.is_some_and(|o| o.contains_key(*k)) || defaults.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tier_and_waivers_round_trip() {
+        let state = State {
+            tier: "production".into(),
+            waiver: Some(vec![WaiverModel {
+                rule: "G12".into(),
+                reason: "single-AZ until the new subnets land (CHG-7, approved)".into(),
+                expires: "2027-01-31".into(),
+            }]),
+            ..State::default()
+        };
+        let tags = dbrail_tags(&state);
+        assert_eq!(tier_from(&tags).as_deref(), Some("production"));
+        assert_eq!(waivers_from(&tags), state.waiver.clone().unwrap());
+    }
+
+    #[test]
+    fn user_tags_exclude_dbrail_and_untouched_defaults() {
+        let all = BTreeMap::from([
+            ("dbrail:tier".to_owned(), "production".to_owned()),
+            ("team".to_owned(), "payments".to_owned()),
+            ("env".to_owned(), "prod".to_owned()),
+        ]);
+        let defaults = BTreeMap::from([("env".to_owned(), "prod".to_owned())]);
+        assert_eq!(
+            user_tags(&all, &defaults, None).keys().collect::<Vec<_>>(),
+            ["team"]
+        );
+    }
+}
