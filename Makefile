@@ -9,10 +9,11 @@ PROVIDER_PATH := registry.terraform.io/dbrail/dbrail/$(VERSION)/$(OS_ARCH)
 
 .PHONY: demo test lint unit acceptance build install deps bench clean
 
-## demo: build, start the embedded emulator, apply examples/parameter-baseline, print outputs, clean up
+## demo: build, start the embedded emulator, apply the examples, print their outputs, clean up
 demo: deps
 	cargo build -p terraform-provider-dbrail -p dbrail-acceptance-tests --bins
 	cargo run -q -p dbrail-acceptance-tests --bin dbrail-demo -- examples/parameter-baseline
+	cargo run -q -p dbrail-acceptance-tests --bin dbrail-demo -- examples/cluster
 
 ## test: format check, clippy -D warnings, unit tests, acceptance tests
 test: deps lint

@@ -117,11 +117,16 @@ fn run() -> Result<()> {
     step("Laying out the provider mirror and a temp working directory");
     let mirror = Arc::new(ProviderMirror::with_binary(&binary)?);
     println!("    mirror {}", mirror.path().display());
-    let ws = Workspace::with_mirror(&[], &emulator, mirror)?;
+    let mut ws = Workspace::with_mirror(&[], &emulator, mirror)?;
     for (name, content) in &files {
         ws.write_file(name, content)?;
     }
     println!("    working dir {}", ws.dir().display());
+    supply_emulator_variables(&mut ws, &emulator, &files)?;
+    // A guarded example is taken down the deliberate way: guard off in its own apply, then destroy.
+    let decommission = files
+        .iter()
+        .any(|(_, c)| c.contains("variable \"decommission\""));
 
     let runner = Runner::new(&ws);
     runner.terraform(&["init", "-input=false", "-no-color"])?;
@@ -130,7 +135,26 @@ fn run() -> Result<()> {
     println!();
     print!("{}", outputs.stdout);
     println!();
-    runner.terraform(&["destroy", "-auto-approve", "-input=false", "-no-color"])?;
+    if decommission {
+        runner.terraform(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            "decommission=true",
+        ])?;
+        runner.terraform(&[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            "decommission=true",
+        ])?;
+    } else {
+        runner.terraform(&["destroy", "-auto-approve", "-input=false", "-no-color"])?;
+    }
 
     step("Stopping the emulator and removing temp dirs");
     drop(ws);
@@ -139,6 +163,37 @@ fn run() -> Result<()> {
         "\nDemo complete in {:.1} s.",
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// Examples that need infrastructure from outside Terraform declare it as variables; the
+/// emulator supplies it: `subnet_ids` (its default subnets, one per availability zone, up to
+/// three) and `kms_key_id` (a key it creates).
+fn supply_emulator_variables(
+    ws: &mut Workspace,
+    emulator: &Emulator,
+    files: &[(String, String)],
+) -> Result<()> {
+    let declares = |name: &str| {
+        files
+            .iter()
+            .any(|(_, content)| content.contains(&format!("variable \"{name}\"")))
+    };
+    if declares("subnet_ids") {
+        let subnets = emulator.default_subnets()?;
+        let ids: Vec<String> = subnets
+            .iter()
+            .take(3)
+            .map(|(id, _)| format!("{id:?}"))
+            .collect();
+        println!("    subnet_ids = [{}]", ids.join(", "));
+        ws.set_env("TF_VAR_subnet_ids", format!("[{}]", ids.join(",")));
+    }
+    if declares("kms_key_id") {
+        let key = emulator.create_kms_key()?;
+        println!("    kms_key_id = {key}");
+        ws.set_env("TF_VAR_kms_key_id", key);
+    }
     Ok(())
 }
 

@@ -43,7 +43,7 @@ pub use clients::{Clients, IDENTITY_TIMEOUT, connect};
 pub use config_error::ConfigError;
 pub use deadline::Deadline;
 pub use error::{AwsError, ErrorClass, OperationError};
-pub use retry::retry;
+pub use retry::{TRANSIENT_RETRY_BUDGET, retry};
 pub use settings::{
     AssumeRole, DEFAULT_MAX_ATTEMPTS, Endpoints, Secret, Settings, StaticCredentials,
 };

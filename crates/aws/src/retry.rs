@@ -22,6 +22,10 @@ use crate::error::{AwsError, OperationError};
 const RETRY_BASE: Duration = Duration::from_millis(500);
 /// Largest backoff ceiling for [`retry`].
 const RETRY_CAP: Duration = Duration::from_secs(20);
+/// The retry budget for throttling and transient errors: how long they may go on in a row
+/// before the call fails, even when the operation's deadline (hours, for a cluster) is far
+/// away. Busy states are retried until the deadline, since they clear when AWS finishes work.
+pub const TRANSIENT_RETRY_BUDGET: Duration = Duration::from_secs(5 * 60);
 
 /// Runs `f` until it succeeds, returns a non-retryable error, `deadline` passes or `cancel` fires.
 ///
@@ -59,10 +63,25 @@ where
 {
     let mut backoff = Backoff::full_jitter(RETRY_BASE, RETRY_CAP);
     let mut last: Option<AwsError> = None;
+    let mut transient_since: Option<tokio::time::Instant> = None;
     loop {
         match attempt(operation, deadline, cancel, &mut last, &mut f).await? {
             Some(value) => return Ok(value),
             None => {
+                let transient = last
+                    .as_ref()
+                    .is_some_and(|e| e.is_throttling() || e.is_transient());
+                if transient {
+                    let since = *transient_since.get_or_insert_with(tokio::time::Instant::now);
+                    if since.elapsed() >= TRANSIENT_RETRY_BUDGET {
+                        return Err(OperationError::DeadlineExceeded {
+                            operation: operation.into(),
+                            last: last.take(),
+                        });
+                    }
+                } else {
+                    transient_since = None;
+                }
                 let delay = backoff.next_delay();
                 tracing::debug!(
                     operation,
@@ -195,6 +214,42 @@ mod tests {
         let got = retry("Op", deadline, &cancel, f).await;
         assert_eq!(got, Ok(7));
         assert_eq!(*calls.lock().unwrap(), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn persistent_transient_errors_exhaust_the_budget_before_a_far_deadline() {
+        let cancel = CancellationToken::new();
+        let f = || std::future::ready(Err::<u32, _>(err(ErrorClass::Transient, "InternalFailure")));
+        let start = Instant::now();
+        let deadline = Deadline::from_timeout(Duration::from_secs(2 * 3600));
+        let got = retry("Op", deadline, &cancel, f).await;
+        let e = got.unwrap_err();
+        assert!(e.is_deadline_exceeded(), "{e:?}");
+        assert_eq!(
+            e.aws_error().and_then(|a| a.code.as_deref()),
+            Some("InternalFailure")
+        );
+        let waited = start.elapsed();
+        assert!(waited >= TRANSIENT_RETRY_BUDGET, "{waited:?}");
+        assert!(
+            waited < TRANSIENT_RETRY_BUDGET + Duration::from_secs(60),
+            "{waited:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn busy_states_are_retried_past_the_transient_budget() {
+        let cancel = CancellationToken::new();
+        let start = Instant::now();
+        let f = move || {
+            std::future::ready(if start.elapsed() < TRANSIENT_RETRY_BUDGET * 2 {
+                Err(err(ErrorClass::Busy, "InvalidDBClusterStateFault"))
+            } else {
+                Ok(3)
+            })
+        };
+        let deadline = Deadline::from_timeout(Duration::from_secs(2 * 3600));
+        assert_eq!(retry("Op", deadline, &cancel, f).await, Ok(3));
     }
 
     #[tokio::test(start_paused = true)]

@@ -36,17 +36,16 @@ fn tags(pairs: &[(&str, &str)]) -> Tags {
         .collect()
 }
 
-/// The emulator's default-VPC subnets as `(subnet id, availability zone)`, sorted by zone.
-///
-/// dbrail-aws has no EC2 client (the provider never creates networks), so this asks moto's EC2
-/// query API directly; moto routes by the credential scope and does not check signatures.
-fn default_subnets(endpoint: &str) -> Vec<(String, String)> {
+/// One raw AWS request to the emulator for `service` (`content_type` may carry further header
+/// lines); the whole HTTP answer. moto routes by the credential scope and does not check
+/// signatures.
+fn raw_aws_request(endpoint: &str, service: &str, content_type: &str, body: &str) -> String {
     let addr = endpoint.trim_start_matches("http://");
-    let body = "Action=DescribeSubnets&Version=2016-11-15";
     let request = format!(
         "POST / HTTP/1.1\r\nHost: {addr}\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/ec2/aws4_request, \
+         Content-Type: {content_type}\r\n\
+         Authorization: AWS4-HMAC-SHA256 \
+         Credential=testing/20240101/us-east-1/{service}/aws4_request, \
          SignedHeaders=host, Signature=0\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -58,6 +57,20 @@ fn default_subnets(endpoint: &str) -> Vec<(String, String)> {
     stream.write_all(request.as_bytes()).unwrap();
     let mut raw = String::new();
     stream.read_to_string(&mut raw).unwrap();
+    raw
+}
+
+/// The emulator's default-VPC subnets as `(subnet id, availability zone)`, sorted by zone.
+///
+/// dbrail-aws has no EC2 client (the provider never creates networks), so this asks moto's EC2
+/// query API directly.
+fn default_subnets(endpoint: &str) -> Vec<(String, String)> {
+    let raw = raw_aws_request(
+        endpoint,
+        "ec2",
+        "application/x-www-form-urlencoded",
+        "Action=DescribeSubnets&Version=2016-11-15",
+    );
     let values = |tag: &str| -> Vec<String> {
         let open = format!("<{tag}>");
         let close = format!("</{tag}>");
@@ -77,6 +90,25 @@ fn default_subnets(endpoint: &str) -> Vec<(String, String)> {
     let mut subnets: Vec<(String, String)> = ids.into_iter().zip(zones).collect();
     subnets.sort_by(|a, b| a.1.cmp(&b.1));
     subnets
+}
+
+/// The ARN of the account's AWS-managed `aws/rds` KMS key, as KMS `DescribeKey` reports it: the
+/// key RDS uses for Performance Insights when none is given. dbrail-aws has no KMS client, so
+/// this asks moto's KMS JSON API directly.
+fn aws_rds_key_arn(endpoint: &str) -> String {
+    let raw = raw_aws_request(
+        endpoint,
+        "kms",
+        "application/x-amz-json-1.1\r\nX-Amz-Target: TrentService.DescribeKey",
+        r#"{"KeyId":"alias/aws/rds"}"#,
+    );
+    let arn = raw
+        .split_once("\"Arn\"")
+        .and_then(|(_, rest)| rest.split_once(':'))
+        .and_then(|(_, rest)| rest.trim_start().strip_prefix('"'))
+        .and_then(|rest| rest.split_once('"'))
+        .map(|(arn, _)| arn.to_owned());
+    arn.unwrap_or_else(|| panic!("unexpected DescribeKey answer: {raw}"))
 }
 
 fn cluster_spec(identifier: &str, subnet_group: &str) -> ClusterSpec {
@@ -338,6 +370,12 @@ async fn cluster_lifecycle_with_writer_readers_and_final_snapshot() {
         cluster.writer().map(|w| w.instance_identifier.as_str()),
         Some("orders-1")
     );
+    // Performance Insights enabled without a key uses the account's `aws/rds` key.
+    let default_pi_key = aws_rds_key_arn(&moto.endpoint);
+    assert!(
+        default_pi_key.starts_with("arn:aws:kms:us-east-1:123456789012:key/"),
+        "{default_pi_key}"
+    );
     let mut placed = BTreeSet::new();
     for name in names {
         let instance = rds::wait_for_instance_available(rds_client, name, deadline, &cancel)
@@ -348,8 +386,15 @@ async fn cluster_lifecycle_with_writer_readers_and_final_snapshot() {
         assert_eq!(instance.instance_class, "db.r6g.large");
         assert_eq!(instance.engine_version.as_deref(), Some("16.4"));
         assert!(instance.auto_minor_version_upgrade);
-        // moto ignores Performance Insights settings.
-        assert!(!instance.performance_insights_enabled);
+        assert!(instance.performance_insights_enabled, "{name}");
+        assert_eq!(
+            instance.performance_insights_kms_key_id.as_deref(),
+            Some(default_pi_key.as_str()),
+            "{name}"
+        );
+        assert_eq!(instance.performance_insights_retention_period, Some(7));
+        assert_eq!(instance.monitoring_interval, 0);
+        assert_eq!(instance.monitoring_role_arn, None);
         assert_eq!(instance.tags, tags(&[("env", "test")]));
         placed.insert(instance.availability_zone.unwrap());
     }
@@ -407,13 +452,14 @@ async fn cluster_lifecycle_with_writer_readers_and_final_snapshot() {
         backup_retention_period: Some(14),
         log_exports: rds::diff_log_exports(
             &current.enabled_cloudwatch_logs_exports,
-            &["postgresql".to_owned(), "upgrade".to_owned()],
+            &["postgresql".to_owned(), "instance".to_owned()],
         ),
         deletion_protection: Some(false),
         apply_immediately: true,
         ..ClusterChange::default()
     };
-    assert_eq!(change.log_exports.enable, vec!["upgrade"]);
+    assert_eq!(change.log_exports.enable, vec!["instance"]);
+    assert!(change.log_exports.disable.is_empty());
     rds::modify_cluster(rds_client, "orders", &change, deadline, &cancel)
         .await
         .unwrap();
@@ -422,9 +468,12 @@ async fn cluster_lifecycle_with_writer_readers_and_final_snapshot() {
         .unwrap();
     assert_eq!(modified.backup_retention_period, Some(14));
     assert!(!modified.deletion_protection);
-    // moto ignores CloudwatchLogsExportConfiguration (README, "What the emulator cannot
-    // exercise"): the exports stay as created. On AWS this would list both.
-    assert_eq!(modified.enabled_cloudwatch_logs_exports, vec!["postgresql"]);
+    // Aurora PostgreSQL exports `instance`, `postgresql` and `iam-db-auth-error` logs (not
+    // `upgrade`, which is RDS for PostgreSQL's); read back sorted.
+    assert_eq!(
+        modified.enabled_cloudwatch_logs_exports,
+        vec!["instance", "postgresql"]
+    );
     assert_eq!(modified.resource_id, created.resource_id);
 
     // An instance parameter group is only accepted with a major upgrade; refused before sending.
@@ -635,24 +684,36 @@ async fn missing_things_read_as_absent() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn engine_versions_are_not_available_in_moto() {
-    // DescribeDBEngineVersions answers HTTP 500 in moto 5.2.1. That looks transient, so the
-    // optional helper retries it until its (short) deadline: callers must not depend on it.
+async fn default_engine_version_resolves_a_major_version() {
+    // Stock moto does not implement DescribeDBEngineVersions; the emulator answers it from the
+    // `rds_engine_versions.py` extension's dated snapshot, so assert only what holds whatever
+    // the catalogue: a major resolves to an exact version inside it, an unknown one to none.
     let moto = Moto::start();
     let clients = connected(&moto).await;
-    let err = rds::default_engine_version(
-        &clients.rds,
-        "aurora-postgresql",
-        "16",
-        Deadline::from_timeout(Duration::from_secs(5)),
-        &CancellationToken::new(),
-    )
-    .await
-    .unwrap_err();
-    assert!(err.is_deadline_exceeded(), "{err:?}");
-    // The SDK's own retries may still be running at the deadline; if an attempt finished,
-    // its error was a transient one.
-    assert!(err.aws_error().is_none_or(|e| e.is_transient()), "{err:?}");
+    let cancel = CancellationToken::new();
+    let deadline = Deadline::from_timeout(Duration::from_secs(60));
+    let resolve = |engine: &'static str, major: &'static str| {
+        rds::default_engine_version(&clients.rds, engine, major, deadline, &cancel)
+    };
+
+    for (engine, major) in [
+        ("aurora-postgresql", "16"),
+        ("aurora-postgresql", "17"),
+        ("aurora-mysql", "8.0"),
+    ] {
+        let exact = resolve(engine, major)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{engine} {major} should have a default version"));
+        assert_ne!(exact, major, "{engine}: an exact version, not the major");
+        assert!(
+            rds::is_in_major_version(&exact, major),
+            "{engine} {major} resolved to {exact}"
+        );
+    }
+    // Nothing listed is Ok(None), not an error: an unknown engine, or a major without versions.
+    assert_eq!(resolve("no-such-engine", "16").await.unwrap(), None);
+    assert_eq!(resolve("aurora-postgresql", "99").await.unwrap(), None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,11 +2,17 @@
 //!
 //! dbrail pins the *major* version and accepts the minor AWS applies (domain.md §1), so nothing
 //! at plan time may depend on this call: it is an optional convenience for real AWS, e.g. to
-//! show which exact version a create will get. moto 5.2.1 does not implement
-//! `DescribeDBEngineVersions` (HTTP 500), and an HTML 500 looks like a transient error, which
-//! [`crate::retry`] retries until the deadline — so give [`default_engine_version`] a short
-//! deadline of its own (`deadline.min_timeout(Duration::from_secs(20))`) and treat a failure
-//! as "unknown".
+//! show which exact version a create will get. Give [`default_engine_version`] a short deadline
+//! of its own (`deadline.min_timeout(Duration::from_secs(20))`) and treat a failure as
+//! "unknown".
+//!
+//! Stock moto (5.2.1) does not implement `DescribeDBEngineVersions`: it answers an HTML 500,
+//! which looks like a transient error that [`crate::retry`] retries until the deadline. The test
+//! emulator models the action through dbrail's extension
+//! (`acceptance-tests/emulator/rds_engine_versions.py`), over a dated snapshot of Aurora
+//! versions rather than AWS's live list, so tests may rely on how a major resolves (an exact
+//! version inside it, `Ok(None)` when nothing is listed) but not on which version is the
+//! default.
 
 use aws_sdk_rds::types::DbEngineVersion;
 use tokio_util::sync::CancellationToken;
@@ -42,7 +48,8 @@ fn pick_default(versions: &[DbEngineVersion], major: &str) -> Option<String> {
 }
 
 /// AWS's default exact version of `engine` within `major` (`DescribeDBEngineVersions` with
-/// `DefaultOnly`); `Ok(None)` when AWS lists none. Not implemented by moto: see the module docs.
+/// `DefaultOnly`); `Ok(None)` when AWS lists none (also for an unknown engine). Stock moto does
+/// not implement it; the test emulator does: see the module docs.
 pub async fn default_engine_version(
     rds: &aws_sdk_rds::Client,
     engine: &str,

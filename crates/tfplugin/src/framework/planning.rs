@@ -41,6 +41,11 @@ pub(crate) fn plan_defaults(
     let mut replace = Vec::new();
     if let Some(prior) = prior {
         for attribute in block.attributes.iter().filter(|a| a.requires_replace) {
+            let configured = config.attr(&attribute.name).is_some_and(|v| !v.is_null());
+            if attribute.computed && !configured {
+                // The provider computes it; only a configured change forces replacement.
+                continue;
+            }
             let before = prior.attr(&attribute.name).unwrap_or(&Value::Null);
             let after = fields.get(&attribute.name).unwrap_or(&Value::Null);
             if before != after {
@@ -88,7 +93,8 @@ fn mark_unknown_if_computed(
     if configured {
         return;
     }
-    let keep_prior = attribute.stable
+    // Identifiers and replacement-forcing values do not change because something else did.
+    let keep_prior = (attribute.stable || attribute.requires_replace)
         && prior
             .and_then(|p| p.attr(&attribute.name))
             .is_some_and(|v| !v.is_null());
@@ -167,6 +173,30 @@ mod tests {
         let replace = plan_defaults(&schema(), Some(&prior), &config, &mut planned);
         assert!(replace.is_empty());
         assert_eq!(planned, prior);
+    }
+
+    #[test]
+    fn computed_replacement_attributes_keep_their_value_when_others_change() {
+        let schema = Block::new("")
+            .attribute(Attribute::string("note").optional())
+            .attribute(
+                Attribute::string("group")
+                    .optional()
+                    .computed()
+                    .requires_replace(),
+            );
+        let prior = obj(&[
+            ("note", Value::String("a".into())),
+            ("group", Value::String("g-1".into())),
+        ]);
+        let config = obj(&[("note", Value::String("b".into())), ("group", Value::Null)]);
+        let mut planned = obj(&[
+            ("note", Value::String("b".into())),
+            ("group", Value::String("g-1".into())),
+        ]);
+        let replace = plan_defaults(&schema, Some(&prior), &config, &mut planned);
+        assert!(replace.is_empty(), "{replace:?}");
+        assert_eq!(planned.attr("group"), Some(&Value::String("g-1".into())));
     }
 
     #[test]
