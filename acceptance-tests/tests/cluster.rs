@@ -6,7 +6,8 @@
 //! passed), reader changes 2 → 0 (under a G12 waiver) → 1 that touch only readers, a minor
 //! version AWS applies on its own, the deletion guard refusing replacement and destroy, repair
 //! of out-of-band drift, import into a fresh working directory, and destroy with a final
-//! snapshot once the guard is off. A second test covers guardrail failures at plan time.
+//! snapshot once the guard is off (in production that needs a G4 waiver: rule G4 refuses
+//! `deletion_guard = false` otherwise). A second test covers guardrail failures at plan time.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -28,6 +29,7 @@ const INSTANCE_GROUP: &str = "orders-pg16-instance";
 const WRITER: &str = "orders-1";
 const MONITORING_ROLE: &str = "arn:aws:iam::123456789012:role/rds-monitoring";
 const WAIVER_REASON: &str = "single-AZ while the reader fleet is rebuilt (CHG-42)";
+const DECOMMISSION_REASON: &str = "decommissioning: destroyed next, a final snapshot is kept";
 /// Every rule the compliance summary of a PostgreSQL cluster with a baseline reports.
 const RULES: &[&str] = &[
     "G1", "G3", "G4", "G5", "G6", "G8", "G9", "G10", "G11", "G12", "G13", "G14", "G15", "G18",
@@ -46,6 +48,9 @@ struct Config<'a> {
     kms_key: &'a str,
     name: &'a str,
     engine: &'a str,
+    engine_version: &'a str,
+    /// The baseline's family.
+    family: &'a str,
     readers: u32,
     deletion_guard: Option<bool>,
     master_username: Option<&'a str>,
@@ -59,11 +64,21 @@ impl<'a> Config<'a> {
             kms_key,
             name: NAME,
             engine: "aurora-postgresql",
+            engine_version: "16",
+            family: "aurora-postgresql16",
             readers: 2,
             deletion_guard: None,
             master_username: None,
             waiver: None,
         }
+    }
+
+    /// The same cluster on Aurora MySQL 8.0, with a baseline of that family.
+    fn mysql(mut self) -> Self {
+        self.engine = "aurora-mysql";
+        self.engine_version = "8.0";
+        self.family = "aurora-mysql8.0";
+        self
     }
 
     fn readers(mut self, readers: u32) -> Self {
@@ -91,7 +106,7 @@ impl<'a> Config<'a> {
         let main = aligned(&[
             ("name", format!("\"{}\"", self.name)),
             ("engine", format!("\"{}\"", self.engine)),
-            ("engine_version", "\"16\"".to_owned()),
+            ("engine_version", format!("\"{}\"", self.engine_version)),
             ("tier", "\"production\"".to_owned()),
             ("instance_class", "\"db.r6g.large\"".to_owned()),
             ("readers", self.readers.to_string()),
@@ -147,7 +162,7 @@ provider "dbrail" {{}}
 
 resource "dbrail_parameter_baseline" "pg" {{
   name   = "{BASELINE}"
-  family = "aurora-postgresql16"
+  family = "{family}"
 }}
 
 resource "dbrail_cluster" "orders" {{
@@ -160,11 +175,8 @@ output "compliance" {{
 output "writer_instance_id" {{
   value = dbrail_cluster.orders.writer_instance_id
 }}
-
-output "engine_version_actual" {{
-  value = dbrail_cluster.orders.engine_version_actual
-}}
-"#
+"#,
+            family = self.family,
         )
     }
 }
@@ -265,12 +277,9 @@ fn assert_instances(
 fn assert_guarded_cluster(rds: &EmulatorRds, kms_key: &str) -> Result<ClusterView, HarnessError> {
     let view = cluster(rds)?;
     assert_eq!(view.engine, "aurora-postgresql");
-    // dbrail sends the configured major ("16"); AWS resolves it to its default minor, the
-    // emulator stores it as sent.
-    assert!(
-        view.engine_version == "16" || view.engine_version.starts_with("16."),
-        "{view:#?}"
-    );
+    // dbrail resolves the configured major ("16") to AWS's default 16.x version
+    // (DescribeDBEngineVersions, modelled by the emulator extension) and creates with that.
+    assert!(view.engine_version.starts_with("16."), "{view:#?}");
     assert!(view.deletion_protection, "{view:#?}");
     assert!(view.iam_database_authentication_enabled, "{view:#?}");
     assert_eq!(
@@ -467,9 +476,8 @@ fn lifecycle_create_readers_version_guard_drift_import_destroy() -> Result<(), H
         writer,
         "the writer must stay the same instance"
     );
-    assert_eq!(
-        cluster(&rds)?.tags.get("dbrail:waiver:G12").is_some(),
-        true,
+    assert!(
+        cluster(&rds)?.tags.contains_key("dbrail:waiver:G12"),
         "the waiver is recorded on the cluster"
     );
     assert_state_matches(&ws, &rds)?;
@@ -505,24 +513,13 @@ fn lifecycle_create_readers_version_guard_drift_import_destroy() -> Result<(), H
     ])?;
     assert_eq!(values(&ws)?["engine_version_actual"], "16.6");
     assert_eq!(values(&ws)?["engine_version"], "16");
-    let outputs = ws.output_json()?;
-    assert_eq!(
-        output_value(&outputs, "engine_version_actual"),
-        Some(&Value::from("16.6"))
-    );
     ws.plan_detailed()?.expect_no_changes()?;
 
     step("the deletion guard refuses changes that would replace the cluster");
     let other_key = emulator.create_kms_key()?;
     let before = cluster(&rds)?;
     for (attribute, config) in [
-        (
-            "engine",
-            Config {
-                engine: "aurora-mysql",
-                ..base().readers(1)
-            },
-        ),
+        ("engine", base().readers(1).mysql()),
         (
             "kms_key_id",
             Config {
@@ -537,6 +534,13 @@ fn lifecycle_create_readers_version_guard_drift_import_destroy() -> Result<(), H
                 ..base().readers(1)
             },
         ),
+        (
+            "master_username",
+            Config {
+                master_username: Some("orders_admin"),
+                ..base().readers(1)
+            },
+        ),
     ] {
         ws.write_file("main.tf", &config.hcl())?;
         let failed = ws.plan_detailed()?.expect_error()?;
@@ -545,7 +549,12 @@ fn lifecycle_create_readers_version_guard_drift_import_destroy() -> Result<(), H
             &format!("Changing {attribute} would replace the cluster"),
         );
         assert_contains(&failed.stderr, "deletion_guard is on");
-        assert_not_contains(&failed.stdout, "Plan:");
+        assert_contains(
+            &failed.stderr,
+            &format!("AWS cannot change `{attribute}` in place"),
+        );
+        // The plan failed for the cluster: it is not among what terraform would do.
+        assert_not_contains(&failed.stdout, &format!("# {ADDRESS}"));
     }
     ws.write_file("main.tf", &one_reader.hcl())?;
 
@@ -631,18 +640,29 @@ fn lifecycle_create_readers_version_guard_drift_import_destroy() -> Result<(), H
         );
     }
 
-    step("guard off, applied alone: AWS deletion protection goes off");
+    step("guard off without a waiver: G4 refuses it in production");
     let unguarded = Config {
         deletion_guard: Some(false),
         ..base().readers(1)
     };
     ws.write_file("main.tf", &unguarded.hcl())?;
+    let failed = ws.plan_detailed()?.expect_error()?;
+    assert_contains(&failed.stderr, "[G4] Deletion protection");
+    assert_contains(&failed.stderr, "deletion_guard = false");
+    assert!(cluster(&rds)?.deletion_protection);
+
+    step("guard off under a G4 waiver, applied alone: AWS deletion protection goes off");
+    let unguarded = unguarded.waiver("G4", DECOMMISSION_REASON, "2099-12-31");
+    ws.write_file("main.tf", &unguarded.hcl())?;
     let plan = ws.plan_detailed()?.expect_changes()?;
     assert_contains(&plan.stdout, "deletion_guard");
     assert_contains(&plan.stdout, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.apply()?;
-    assert!(!cluster(&rds)?.deletion_protection);
+    let view = cluster(&rds)?;
+    assert!(!view.deletion_protection, "{view:#?}");
+    assert!(view.tags.contains_key("dbrail:waiver:G4"), "{view:#?}");
     ws.plan_detailed()?.expect_no_changes()?;
+    assert_compliance(&ws, &["G4"])?;
     let snapshot_name = values(&ws)?["final_snapshot_identifier"]
         .as_str()
         .expect("final_snapshot_identifier")
@@ -659,7 +679,27 @@ fn lifecycle_create_readers_version_guard_drift_import_destroy() -> Result<(), H
     assert!(rds.cluster(NAME)?.is_none(), "the cluster is still there");
     let left = rds.instances_of(NAME)?;
     assert!(left.is_empty(), "instances left behind: {left:#?}");
-    assert_eq!(rds.cluster_snapshot_ids()?, [snapshot_name.clone()]);
+    let all = rds
+        .block_on(rds.client().describe_db_instances().send())
+        .map_err(|e| HarnessError::Aws {
+            operation: "DescribeDBInstances".into(),
+            detail: format!("{e:?}"),
+        })?;
+    assert!(all.db_instances().is_empty(), "instances left: {all:#?}");
+    let groups = rds
+        .block_on(rds.client().describe_db_subnet_groups().send())
+        .map_err(|e| HarnessError::Aws {
+            operation: "DescribeDBSubnetGroups".into(),
+            detail: format!("{e:?}"),
+        })?;
+    assert!(
+        groups
+            .db_subnet_groups()
+            .iter()
+            .all(|g| g.db_subnet_group_name() != Some("orders-subnets")),
+        "dbrail's subnet group is left: {groups:#?}"
+    );
+    assert_eq!(rds.cluster_snapshot_ids()?, [snapshot_name.as_str()]);
     let snapshot = rds
         .cluster_snapshot(&snapshot_name)?
         .expect("the final snapshot");
@@ -733,19 +773,37 @@ fn test_configurations_are_well_formed() -> Result<(), HarnessError> {
     let variants = [
         base(),
         base().readers(0).waiver("G12", WAIVER_REASON, "2099-12-31"),
+        base().mysql(),
         Config {
             deletion_guard: Some(false),
             master_username: Some("postgres"),
             ..base()
-        },
+        }
+        .waiver("G4", DECOMMISSION_REASON, "2099-12-31"),
     ];
     let files: Vec<(String, String)> = variants
         .iter()
         .enumerate()
         .map(|(i, c)| (format!("v{i}.tf"), c.hcl()))
         .collect();
-    assert_contains(&files[1].1, "rule    = \"G12\"");
-    assert_contains(&files[2].1, "deletion_guard  = false");
+    for (index, needle) in [
+        (0, "  readers             = 2\n"),
+        (1, "  readers             = 0\n"),
+        (1, "    rule    = \"G12\"\n"),
+        (2, "  engine              = \"aurora-mysql\"\n"),
+        (2, "  family = \"aurora-mysql8.0\"\n"),
+        (
+            3,
+            "  deletion_guard  = false\n  master_username = \"postgres\"\n",
+        ),
+        (3, "    expires = \"2099-12-31\"\n"),
+    ] {
+        assert!(
+            files[index].1.contains(needle),
+            "{needle:?} in:\n{}",
+            files[index].1
+        );
+    }
     let emulator = Emulator::start()?;
     let refs: Vec<(&str, &str)> = files
         .iter()

@@ -1,6 +1,7 @@
 //! dbrail's managed resource types, one module each.
 
 mod cluster;
+mod common;
 mod parameter_baseline;
 
 use crate::client::DbrailClient;

@@ -47,14 +47,13 @@
 //!   with `MasterUserPassword` is accepted (AWS: `InvalidParameterCombination`). The default
 //!   cluster parameter group is `default.aurora8.0` whatever the engine; `AvailabilityZones`
 //!   is always `<region>a`, `b`, `c`.
-//! - **Modify**: `CloudwatchLogsExportConfiguration` is **ignored** (moto reads a differently
-//!   named argument), so log exports can only be set at create; turning
-//!   `EnableIAMDatabaseAuthentication` off or on is ignored too. `EngineVersion` changes without
+//! - **Modify**: stock moto ignores `CloudwatchLogsExportConfiguration` and
+//!   `EnableIAMDatabaseAuthentication` and answers an unknown cluster with HTTP 500; the test
+//!   emulator models all three through dbrail's extension (`acceptance-tests/emulator/
+//!   rds_cluster_modify.py`). `EngineVersion` changes without
 //!   `AllowMajorVersionUpgrade` and to any string; `DBClusterParameterGroupName` is not checked
 //!   for existence; `DBInstanceParameterGroupName` is ignored (instances keep their group);
-//!   members report the cluster's new engine version. An unknown cluster is an HTML 500 (a
-//!   `KeyError`), which looks transient and is retried until the deadline (AWS:
-//!   `DBClusterNotFoundFault`).
+//!   members report the cluster's new engine version.
 //! - **Delete**: deletion protection refuses with `InvalidParameterCombination` and remaining
 //!   members with `InvalidDBClusterStateFault`, as on AWS. The cluster disappears at once (no
 //!   `deleting` status); `FinalDBSnapshotIdentifier` creates a manual cluster snapshot that is

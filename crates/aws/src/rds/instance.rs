@@ -25,10 +25,10 @@
 //!   `<region>a` (AWS spreads them). Nothing checks the zone against the subnet group.
 //! - The first instance becomes the writer (`IsClusterWriter` in the cluster's members); on
 //!   writer deletion the lowest promotion tier takes over.
-//! - **Ignored**: `EnablePerformanceInsights`, `PerformanceInsightsKMSKeyId` and
-//!   `PerformanceInsightsRetentionPeriod` (never reported, at create or modify);
-//!   `MonitoringInterval`/`MonitoringRoleArn` are not reported after create but are after a
-//!   modify (stored as sent, the role is not checked). `PubliclyAccessible` is reported only when
+//! - **Performance Insights and monitoring**: stock moto never reports the Performance Insights
+//!   settings and reports monitoring only after a modify; the test emulator models both, with
+//!   AWS's validation, through dbrail's extension (`acceptance-tests/emulator/
+//!   rds_instance_monitoring.py`). `PubliclyAccessible` is reported only when
 //!   sent. `DbiResourceId` is the same constant for every instance.
 //! - `ModifyDBInstance` applies everything at once (`PendingModifiedValues` never appears) and
 //!   answers `DBInstanceNotFound` for an unknown instance. `DeleteDBInstance` removes the

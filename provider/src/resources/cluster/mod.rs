@@ -132,10 +132,14 @@ impl ClusterResource {
             return ApplyResult::failed(blocking);
         }
         let cluster = if create {
-            match remote
-                .create_cluster(&state, Some(state.engine_version.clone()))
+            let version = match remote
+                .resolve_engine_version(&state.engine, &state.engine_version)
                 .await
             {
+                Ok(v) => v,
+                Err(err) => return ApplyResult::failed(err.diagnostics()),
+            };
+            match remote.create_cluster(&state, Some(version)).await {
                 Ok(c) => c,
                 Err(err) => return self.fail_after(remote, &state, err).await,
             }

@@ -96,6 +96,41 @@ impl Remote<'_> {
         Ok(zones.into_iter().collect())
     }
 
+    /// The exact version to ask AWS for: a configured major (`16`, `8.0`) resolves to AWS's
+    /// default version of that major; an exact version is sent as written. If the catalogue
+    /// cannot be read (permissions, a partial emulator), the configured string is sent and AWS
+    /// decides.
+    pub(crate) async fn resolve_engine_version(
+        &self,
+        engine: &str,
+        configured: &str,
+    ) -> Result<String, StepError> {
+        if major_of(engine, configured) != configured {
+            return Ok(configured.to_owned());
+        }
+        let deadline = self
+            .deadline
+            .min_timeout(std::time::Duration::from_secs(60));
+        match rds::default_engine_version(self.rds(), engine, configured, deadline, self.cancel).await {
+            Ok(Some(exact)) => Ok(exact),
+            Ok(None) => Err(StepError {
+                what: format!("Resolving {engine} {configured} to an engine version"),
+                error: Box::new(OperationError::Aws(
+                    dbrail_aws::AwsError::new("DescribeDBEngineVersions", dbrail_aws::ErrorClass::Validation)
+                        .with_message(format!("AWS offers no {engine} version in major {configured}; choose a supported major")),
+                )),
+            }),
+            Err(err) if err.is_cancelled() => Err(StepError {
+                what: format!("Resolving {engine} {configured}"),
+                error: Box::new(err),
+            }),
+            Err(err) => {
+                tracing::warn!(engine, major = configured, error = %err, "could not list engine versions; sending the major version as configured");
+                Ok(configured.to_owned())
+            }
+        }
+    }
+
     /// Creates or updates the subnet group dbrail owns when `subnet_ids` is set.
     pub(crate) async fn ensure_subnet_group(
         &self,
@@ -369,7 +404,10 @@ impl Remote<'_> {
             &planned.engine_version,
             &cluster.engine_version,
         ) {
-            change.engine_version = Some(planned.engine_version.clone());
+            change.engine_version = Some(
+                self.resolve_engine_version(&planned.engine, &planned.engine_version)
+                    .await?,
+            );
             let major_change = major_of(&planned.engine, &planned.engine_version)
                 != major_of(&cluster.engine, &cluster.engine_version);
             change.allow_major_version_upgrade = major_change;
@@ -516,6 +554,17 @@ impl Remote<'_> {
                 .collect(),
         );
         state.db_subnet_group_name = cluster.db_subnet_group.clone();
+        let own_group = format!("{}-subnets", cluster.identifier);
+        if importing && cluster.db_subnet_group.as_deref() == Some(own_group.as_str()) {
+            // The group dbrail creates from `subnet_ids` (see `ensure_subnet_group`): import
+            // recovers those subnets, so a configuration giving `subnet_ids` plans clean.
+            let group = rds::find_subnet_group(self.rds(), &own_group, self.deadline, self.cancel)
+                .await
+                .step(|| format!("Reading DB subnet group {own_group}"))?;
+            state.subnet_ids = group
+                .map(|g| g.subnets.into_iter().map(|s| s.id).collect())
+                .filter(|ids: &BTreeSet<String>| !ids.is_empty());
+        }
         if importing || prior.security_group_ids.is_some() {
             state.security_group_ids =
                 Some(cluster.vpc_security_group_ids.iter().cloned().collect())

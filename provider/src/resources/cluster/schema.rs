@@ -13,26 +13,6 @@ pub(crate) const ENGINES: &[&str] = &["aurora-postgresql", "aurora-mysql"];
 /// Guardrail strictness levels.
 pub(crate) const TIERS: &[&str] = &["production", "staging", "development"];
 
-fn identifier_validator() -> Validator {
-    Validator::new(
-        "Lower-case letters, digits and hyphens; starts with a letter; no trailing or double hyphen.",
-        |value| {
-            let name = value.as_str().unwrap_or_default();
-            let ok = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                && !name.ends_with('-')
-                && !name.contains("--");
-            if ok {
-                Ok(())
-            } else {
-                Err(format!("{name:?} is not a valid cluster identifier"))
-            }
-        },
-    )
-}
-
 fn computed(name: &str, description: &str) -> Attribute {
     Attribute::string(name).computed().description(description)
 }
@@ -58,7 +38,7 @@ pub(crate) fn schema() -> Schema {
                 .requires_replace()
                 .description("Cluster identifier. Instances are named `<name>-1`, `<name>-2`, …")
                 .validate(Validator::length_between(1, MAX_NAME_LEN))
-                .validate(identifier_validator()),
+                .validate(super::super::common::identifier_validator("cluster identifier")),
         )
         .attribute(
             Attribute::string("engine")

@@ -3,6 +3,7 @@
 //! Auditors see exceptions where the database lives, and `terraform import` recovers the tier
 //! and waivers exactly, so an imported cluster plans clean.
 
+pub(crate) use super::super::common::user_tags;
 use super::model::{State, WaiverModel};
 use crate::tag_text::{decode, encode};
 use std::collections::BTreeMap;
@@ -45,20 +46,6 @@ pub(crate) fn waivers_from(tags: &BTreeMap<String, String>) -> Vec<WaiverModel> 
         .collect()
 }
 
-/// The user's tags among all tags: not dbrail's own, and not provider defaults unless the
-/// resource set the same key itself.
-pub(crate) fn user_tags(
-    all: &BTreeMap<String, String>,
-    defaults: &BTreeMap<String, String>,
-    own: Option<&BTreeMap<String, String>>,
-) -> BTreeMap<String, String> {
-    all.iter()
-        .filter(|(k, _)| !k.starts_with("dbrail:"))
-        .filter(|(k, v)| own.is_some_and(|o| o.contains_key(*k)) || defaults.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,19 +64,5 @@ mod tests {
         let tags = dbrail_tags(&state);
         assert_eq!(tier_from(&tags).as_deref(), Some("production"));
         assert_eq!(waivers_from(&tags), state.waiver.clone().unwrap());
-    }
-
-    #[test]
-    fn user_tags_exclude_dbrail_and_untouched_defaults() {
-        let all = BTreeMap::from([
-            ("dbrail:tier".to_owned(), "production".to_owned()),
-            ("team".to_owned(), "payments".to_owned()),
-            ("env".to_owned(), "prod".to_owned()),
-        ]);
-        let defaults = BTreeMap::from([("env".to_owned(), "prod".to_owned())]);
-        assert_eq!(
-            user_tags(&all, &defaults, None).keys().collect::<Vec<_>>(),
-            ["team"]
-        );
     }
 }

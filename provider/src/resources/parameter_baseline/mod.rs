@@ -13,6 +13,7 @@ mod reasons;
 mod remote;
 mod schema;
 
+use super::common::user_tags;
 use crate::client::DbrailClient;
 use crate::diagnostics::operation_error;
 use async_trait::async_trait;
@@ -203,20 +204,6 @@ impl ParameterBaseline {
         state.pending_reboot = Some(state.pending_reboot.unwrap_or(false));
         Ok(Some(state))
     }
-}
-
-/// The user's tags among a group's tags: not dbrail's own, and not provider defaults unless the
-/// resource set the same key itself.
-fn user_tags(
-    all: &BTreeMap<String, String>,
-    defaults: &BTreeMap<String, String>,
-    own: Option<&BTreeMap<String, String>>,
-) -> BTreeMap<String, String> {
-    all.iter()
-        .filter(|(k, _)| !k.starts_with("dbrail:"))
-        .filter(|(k, v)| own.is_some_and(|o| o.contains_key(*k)) || defaults.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
 }
 
 #[async_trait]
@@ -463,28 +450,5 @@ impl ImportState<DbrailClient, State> for ParameterBaseline {
             name: name.to_owned(),
             ..State::default()
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn user_tags_hide_dbrail_tags_and_untouched_defaults() {
-        let all = BTreeMap::from([
-            ("dbrail:override:x".to_owned(), "r".to_owned()),
-            ("team".to_owned(), "payments".to_owned()),
-            ("env".to_owned(), "prod".to_owned()),
-            ("cost".to_owned(), "own".to_owned()),
-        ]);
-        let defaults = BTreeMap::from([
-            ("env".to_owned(), "prod".to_owned()),
-            ("cost".to_owned(), "default".to_owned()),
-        ]);
-        let tags = user_tags(&all, &defaults, None);
-        assert_eq!(tags.keys().collect::<Vec<_>>(), ["cost", "team"]);
-        let own = BTreeMap::from([("env".to_owned(), "prod".to_owned())]);
-        assert!(user_tags(&all, &defaults, Some(&own)).contains_key("env"));
     }
 }

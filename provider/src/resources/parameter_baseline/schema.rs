@@ -5,26 +5,6 @@ use dbrail_tfplugin::schema::{Attribute, Block, Nesting, Schema, Validator};
 /// Longest baseline name: AWS allows 255 characters for a group name, minus `-instance`.
 pub(crate) const MAX_NAME_LEN: usize = 246;
 
-fn name_validator() -> Validator {
-    Validator::new(
-        "Lower-case letters, digits and hyphens; starts with a letter; no trailing or double hyphen.",
-        |value| {
-            let name = value.as_str().unwrap_or_default();
-            let ok = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                && !name.ends_with('-')
-                && !name.contains("--");
-            if ok {
-                Ok(())
-            } else {
-                Err(format!("{name:?} is not a valid parameter group name"))
-            }
-        },
-    )
-}
-
 pub(crate) fn schema() -> Schema {
     let families = dbrail_rules::baseline::families()
         .iter()
@@ -46,7 +26,7 @@ pub(crate) fn schema() -> Schema {
                 .requires_replace()
                 .description("Name of the baseline. The groups are named `<name>-cluster` and `<name>-instance`.")
                 .validate(Validator::length_between(1, MAX_NAME_LEN))
-                .validate(name_validator()),
+                .validate(super::super::common::identifier_validator("parameter group name")),
         )
         .attribute(
             Attribute::string("family")
