@@ -813,3 +813,138 @@ fn test_configurations_are_well_formed() -> Result<(), HarnessError> {
     ws.run_ok(&["fmt", "-check", "-diff", "-no-color"])?;
     Ok(())
 }
+
+/// A configuration with baselines for Aurora PostgreSQL 15 and 16 side by side (a cluster moves
+/// between them in a major upgrade; the old one is removed only afterwards, as it is in use).
+fn upgrade_hcl(
+    subnets: &[String],
+    kms_key: &str,
+    version: &str,
+    baseline: &str,
+    allow: bool,
+) -> String {
+    let subnets = subnets
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        r#"terraform {{
+  required_providers {{
+    dbrail = {{
+      source  = "{PROVIDER_SHORT_SOURCE}"
+      version = "{PROVIDER_VERSION}"
+    }}
+  }}
+}}
+
+provider "dbrail" {{}}
+
+resource "dbrail_parameter_baseline" "pg15" {{
+  name   = "orders-pg15"
+  family = "aurora-postgresql15"
+}}
+
+resource "dbrail_parameter_baseline" "pg16" {{
+  name   = "orders-pg16"
+  family = "aurora-postgresql16"
+}}
+
+resource "dbrail_cluster" "orders" {{
+  name                        = "{NAME}"
+  engine                      = "aurora-postgresql"
+  engine_version              = "{version}"
+  allow_major_version_upgrade = {allow}
+  tier                        = "production"
+  instance_class              = "db.r6g.large"
+  readers                     = 1
+  subnet_ids                  = [{subnets}]
+  kms_key_id                  = "{kms_key}"
+  monitoring_role_arn         = "{MONITORING_ROLE}"
+  parameter_baseline          = dbrail_parameter_baseline.{baseline}
+  tags                        = {{ team = "payments", owner = "orders" }}
+}}
+"#
+    )
+}
+
+#[test]
+fn major_upgrade_is_one_plan_with_the_new_family() -> Result<(), HarnessError> {
+    let emulator = Emulator::start()?;
+    let rds = EmulatorRds::connect(&emulator)?;
+    let (subnets, kms_key) = fixtures(&emulator)?;
+    let ws = Workspace::new(
+        &[(
+            "main.tf",
+            &upgrade_hcl(&subnets, &kms_key, "15", "pg15", false),
+        )],
+        &emulator,
+    )?;
+    ws.init()?;
+
+    step("a cluster on Aurora PostgreSQL 15 with the 15 baseline");
+    ws.apply()?;
+    let before = cluster(&rds)?;
+    assert!(before.engine_version.starts_with("15."), "{before:#?}");
+    assert_eq!(
+        before.db_cluster_parameter_group.as_deref(),
+        Some("orders-pg15-cluster")
+    );
+    let writer_before = writer_identity(&rds)?;
+    ws.plan_detailed()?.expect_no_changes()?;
+
+    step("16 with the 15 baseline is refused: the family must match");
+    ws.write_file(
+        "main.tf",
+        &upgrade_hcl(&subnets, &kms_key, "16", "pg15", true),
+    )?;
+    let failed = ws.plan_detailed()?.expect_error()?;
+    assert_contains(&failed.stderr, "aurora-postgresql15");
+    assert_contains(&failed.stderr, "aurora-postgresql16");
+    assert_contains(&failed.stderr, "parameter_baseline");
+
+    step("16 with the 16 baseline but without allow_major_version_upgrade is refused");
+    ws.write_file(
+        "main.tf",
+        &upgrade_hcl(&subnets, &kms_key, "16", "pg16", false),
+    )?;
+    let failed = ws.plan_detailed()?.expect_error()?;
+    assert_contains(&failed.stderr, "major version upgrade");
+    assert_contains(&failed.stderr, "allow_major_version_upgrade");
+    assert_eq!(
+        cluster(&rds)?.engine_version,
+        before.engine_version,
+        "a refused plan changed AWS"
+    );
+
+    step("with both, one in-place update moves version and parameter groups together");
+    ws.write_file(
+        "main.tf",
+        &upgrade_hcl(&subnets, &kms_key, "16", "pg16", true),
+    )?;
+    let plan = ws.plan_detailed()?.expect_changes()?;
+    assert_contains(&plan.stdout, &format!("{ADDRESS} will be updated in-place"));
+    assert_not_contains(&plan.stdout, "must be replaced");
+    ws.apply()?;
+    let after = cluster(&rds)?;
+    assert!(after.engine_version.starts_with("16."), "{after:#?}");
+    assert_eq!(
+        after.db_cluster_parameter_group.as_deref(),
+        Some("orders-pg16-cluster")
+    );
+    assert_eq!(
+        writer_identity(&rds)?,
+        writer_before,
+        "the upgrade must not recreate the writer"
+    );
+    ws.plan_detailed()?.expect_no_changes()?;
+    let values = values(&ws)?;
+    assert_eq!(values["engine_version"], "16");
+    assert!(
+        values["engine_version_actual"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("16.")),
+        "{values:#}"
+    );
+    Ok(())
+}

@@ -349,7 +349,8 @@ impl Remote<'_> {
     }
 
     /// Applies instance-level settings (class, parameter group, monitoring, Performance
-    /// Insights) to every instance that differs.
+    /// Insights) to every instance that differs. A baseline switched within the same family, or
+    /// an instance group AWS did not move during a major upgrade, is applied here.
     pub(crate) async fn converge_instance_settings(
         &self,
         state: &State,
@@ -377,6 +378,10 @@ impl Remote<'_> {
                     != desired.performance_insights_enabled)
                     .then(|| desired.performance_insights_kms_key_id.clone())
                     .flatten(),
+                db_parameter_group_name: desired
+                    .db_parameter_group_name
+                    .clone()
+                    .filter(|group| instance.db_parameter_group.as_deref() != Some(group.as_str())),
                 disable_public_access: instance.publicly_accessible,
                 auto_minor_version_upgrade: (!instance.auto_minor_version_upgrade).then_some(true),
                 apply_immediately: true,
