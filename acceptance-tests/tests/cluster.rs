@@ -948,3 +948,145 @@ fn major_upgrade_is_one_plan_with_the_new_family() -> Result<(), HarnessError> {
     );
     Ok(())
 }
+
+/// A development-tier cluster: no KMS key of its own (AWS's key; G1 only warns below
+/// production), with optional extra lines.
+fn development_hcl(subnets: &[String], baseline: bool, extra: &str) -> String {
+    let subnets = subnets
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let baseline_line = if baseline {
+        "  parameter_baseline  = dbrail_parameter_baseline.pg\n"
+    } else {
+        ""
+    };
+    format!(
+        r#"terraform {{
+  required_providers {{
+    dbrail = {{
+      source  = "{PROVIDER_SHORT_SOURCE}"
+      version = "{PROVIDER_VERSION}"
+    }}
+  }}
+}}
+
+provider "dbrail" {{}}
+
+resource "dbrail_parameter_baseline" "pg" {{
+  name   = "{BASELINE}"
+  family = "aurora-postgresql16"
+}}
+
+resource "dbrail_cluster" "orders" {{
+  name                = "{NAME}"
+  engine              = "aurora-postgresql"
+  engine_version      = "16"
+  tier                = "development"
+  instance_class      = "db.r6g.large"
+  readers             = 1
+  subnet_ids          = [{subnets}]
+  monitoring_role_arn = "{MONITORING_ROLE}"
+{baseline_line}{extra}}}
+"#
+    )
+}
+
+#[test]
+fn guard_defaults_and_ownership_hold_in_edge_cases() -> Result<(), HarnessError> {
+    let emulator = Emulator::start()?;
+    let rds = EmulatorRds::connect(&emulator)?;
+    let (subnets, _) = fixtures(&emulator)?;
+
+    step("a cluster with the name of one dbrail did not create is not taken over");
+    rds.block_on(
+        rds.client()
+            .create_db_cluster()
+            .db_cluster_identifier(NAME)
+            .engine("aurora-postgresql")
+            .master_username("someone")
+            .manage_master_user_password(true)
+            .send(),
+    )
+    .map_err(|e| HarnessError::Aws {
+        operation: "CreateDBCluster(foreign)".to_owned(),
+        detail: format!("{e:?}"),
+    })?;
+    let ws = Workspace::new(
+        &[("main.tf", &development_hcl(&subnets, true, ""))],
+        &emulator,
+    )?;
+    ws.init()?;
+    let failed = ws.run(&["apply", "-auto-approve", "-input=false", "-no-color"])?;
+    assert_ne!(failed.code, Some(0), "{}", failed.stdout);
+    assert_contains(&failed.stderr, "already exists");
+    assert_contains(&failed.stderr, "terraform import");
+    assert!(
+        rds.instances_of(NAME)?.is_empty(),
+        "no instance may be added to a foreign cluster"
+    );
+    rds.block_on(
+        rds.client()
+            .delete_db_cluster()
+            .db_cluster_identifier(NAME)
+            .skip_final_snapshot(true)
+            .send(),
+    )
+    .map_err(|e| HarnessError::Aws {
+        operation: "DeleteDBCluster(foreign)".to_owned(),
+        detail: format!("{e:?}"),
+    })?;
+    ws.run(&["state", "rm", BASELINE_ADDRESS])?;
+
+    step("without a parameter baseline, TLS cannot be shown: [G10] on parameter_baseline");
+    ws.write_file("main.tf", &development_hcl(&subnets, false, ""))?;
+    let failed = ws.plan_detailed()?.expect_error()?;
+    assert_contains(&failed.stderr, "[G10]");
+    assert_contains(&failed.stderr, "parameter_baseline");
+
+    step("development tier without kms_key_id creates cleanly and plans empty");
+    ws.write_file(
+        "main.tf",
+        &development_hcl(&subnets, true, "  master_username     = \"orders_admin\"\n"),
+    )?;
+    ws.apply()?;
+    ws.plan_detailed()?.expect_no_changes()?;
+    assert_eq!(values(&ws)?["kms_key_id"], Value::Null);
+
+    step("going back to the default master_username is a replacement, refused by the guard");
+    ws.write_file("main.tf", &development_hcl(&subnets, true, ""))?;
+    let failed = ws.plan_detailed()?.expect_error()?;
+    assert_contains(
+        &failed.stderr,
+        "Changing master_username would replace the cluster",
+    );
+
+    step("deletion protection switched off outside Terraform does not switch the guard off");
+    ws.write_file(
+        "main.tf",
+        &development_hcl(&subnets, true, "  master_username     = \"orders_admin\"\n"),
+    )?;
+    rds.modify_cluster_drift(NAME, Some(false), None)?;
+    let plan = ws.plan_detailed()?.expect_changes()?;
+    assert_contains(&plan.stdout, "deletion_protection");
+    let destroy = ws.run(&["destroy", "-auto-approve", "-input=false", "-no-color"])?;
+    assert_ne!(
+        destroy.code,
+        Some(0),
+        "destroy must be refused: {}",
+        destroy.stdout
+    );
+    assert_contains(&destroy.stderr, "deletion_guard");
+    assert!(
+        rds.cluster(NAME)?.is_some(),
+        "the guarded cluster was deleted"
+    );
+    ws.apply()?;
+    assert!(
+        cluster(&rds)?.deletion_protection,
+        "apply restores deletion protection"
+    );
+    ws.plan_detailed()?.expect_no_changes()?;
+    Ok(())
+}

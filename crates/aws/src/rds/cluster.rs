@@ -19,7 +19,7 @@
 //! ## One call for a major upgrade
 //! A major version upgrade with a custom instance parameter group fails unless the engine
 //! version, the cluster parameter group and the instance parameter group change in *one*
-//! `ModifyDBCluster` call with `AllowMajorVersionUpgrade` (domain.md §1). [`ClusterChange`]
+//! `ModifyDBCluster` call with `AllowMajorVersionUpgrade`. [`ClusterChange`]
 //! carries all of them, and refuses `db_instance_parameter_group_name` without a major upgrade
 //! (AWS accepts it only then) before any call is made.
 //!

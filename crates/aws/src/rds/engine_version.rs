@@ -1,6 +1,6 @@
 //! Resolving a major engine version (`16`, `8.0`) to AWS's default exact version.
 //!
-//! dbrail pins the *major* version and accepts the minor AWS applies (domain.md §1), so nothing
+//! dbrail pins the *major* version and accepts the minor AWS applies, so nothing
 //! at plan time may depend on this call: it is an optional convenience for real AWS, e.g. to
 //! show which exact version a create will get. Give [`default_engine_version`] a short deadline
 //! of its own (`deadline.min_timeout(Duration::from_secs(20))`) and treat a failure as

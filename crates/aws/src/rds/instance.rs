@@ -2,7 +2,7 @@
 //! cluster's instances, modify, delete.
 //!
 //! The `dbrail_cluster` resource owns its instances and adds or removes only the difference
-//! when the reader count changes (domain.md §1), so the building blocks here are per instance;
+//! when the reader count changes, so the building blocks here are per instance;
 //! [`list_cluster_instances`] reads them all in one paginated call.
 //!
 //! **Writer or reader** is not part of `DescribeDBInstances`: AWS reports it only in the

@@ -1,7 +1,7 @@
 //! DB cluster snapshots: find one by identifier.
 //!
 //! dbrail always deletes a cluster with a final snapshot (Aurora's automated backups expire
-//! with the cluster, domain.md §6), and it must be able to show that the snapshot exists, is
+//! with the cluster), and it must be able to show that the snapshot exists, is
 //! encrypted and with which key (guardrail G2) before it reports the destroy as done; see
 //! [`super::wait_for_cluster_snapshot_available`].
 //!

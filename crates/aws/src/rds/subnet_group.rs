@@ -1,7 +1,7 @@
 //! DB subnet groups: create, find, modify the subnets, delete.
 //!
 //! A cluster's subnet group decides which VPC and which availability zones its instances can be
-//! placed in; changing the group of an existing cluster forces replacement (domain.md §2), but
+//! placed in; changing the group of an existing cluster forces replacement, but
 //! the *subnets inside* the group can change in place, which is why [`modify_subnet_group`]
 //! exists. AWS lower-cases group names and matches them case-insensitively, so lookups here do
 //! too. Not-found (`DBSubnetGroupNotFoundFault`) makes [`find_subnet_group`] return `Ok(None)`

@@ -42,8 +42,9 @@ pub(crate) fn plan_defaults(
     if let Some(prior) = prior {
         for attribute in block.attributes.iter().filter(|a| a.requires_replace) {
             let configured = config.attr(&attribute.name).is_some_and(|v| !v.is_null());
-            if attribute.computed && !configured {
-                // The provider computes it; only a configured change forces replacement.
+            if attribute.computed && attribute.default.is_none() && !configured {
+                // The provider computes it; only a configured change forces replacement. (A
+                // default is configuration too: going back to it is a change.)
                 continue;
             }
             let before = prior.attr(&attribute.name).unwrap_or(&Value::Null);

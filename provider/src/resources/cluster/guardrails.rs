@@ -132,7 +132,29 @@ pub(crate) fn subject(config: &Value, availability_zones: Fact<BTreeSet<String>>
         })
         .with_port(port)
         .with_manage_master_user_password(Fact::Known(true));
-    if let Some(baseline) = config.attr("parameter_baseline").filter(|b| !b.is_null()) {
+    let baseline = config
+        .attr("parameter_baseline")
+        .cloned()
+        .unwrap_or(Value::Null);
+    if baseline.is_null() {
+        // No baseline: the cluster runs the engine's default group, which sets nothing —
+        // so TLS and audit logging are judged on an empty group (and fail), never skipped.
+        let engine = engine_of(config.attr("engine"));
+        let family = match (&engine, known_str(config.attr("engine_version"))) {
+            (Fact::Known(_), Fact::Known(version)) => {
+                Fact::Known(super::model::family_of(engine_name, &version))
+            }
+            _ => Fact::Unknown,
+        };
+        cluster = cluster.with_cluster_parameters(
+            ParameterGroupSubject::new(Scope::Cluster, family).with_engine(engine),
+        );
+    } else if baseline.is_unknown() {
+        cluster = cluster.with_cluster_parameters(
+            ParameterGroupSubject::new(Scope::Cluster, Fact::Unknown).with_unknown_parameters(),
+        );
+    } else {
+        let baseline = &baseline;
         let family = known_str(baseline.attr("family"));
         let mut group = ParameterGroupSubject::new(Scope::Cluster, family);
         match baseline.attr("effective_cluster_parameters") {
@@ -155,6 +177,25 @@ pub(crate) fn tier(config: &Value) -> Tier {
         Some("staging") => Tier::Staging,
         _ => Tier::Production,
     }
+}
+
+/// Rules named by waivers whose fields are not known yet (for example an expiry computed from
+/// `plantimestamp()`): their failures wait for the values instead of failing validation; apply
+/// checks again with everything known.
+fn pending_waiver_rules(config: &Value) -> BTreeSet<String> {
+    config
+        .attr("waiver")
+        .and_then(Value::as_list)
+        .unwrap_or_default()
+        .iter()
+        .filter(|block| !block.is_wholly_known())
+        .filter_map(|block| {
+            block
+                .attr("rule")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect()
 }
 
 /// The `waiver` blocks, with malformed dates reported on their attribute.
@@ -210,16 +251,25 @@ pub(crate) fn evaluate(config: &Value, availability_zones: Fact<BTreeSet<String>
     let waivers = waivers(config, &mut diagnostics);
     let context = Context::new(tier(config), today()).with_waivers(&waivers);
     let outcomes = dbrail_rules::evaluate(&subject(config, availability_zones), &context);
+    let pending = pending_waiver_rules(config);
+    let no_baseline = config.attr("parameter_baseline").is_none_or(Value::is_null);
     for outcome in &outcomes {
-        if let Some(finding) = outcome
+        let Some(finding) = outcome
             .finding()
             .filter(|_| matches!(outcome, Outcome::Fail(_)))
-        {
-            diagnostics.push(finding_diagnostic(
-                finding,
-                attribute_path(&finding.attribute),
-            ));
+            .filter(|f| !pending.contains(f.rule_id))
+        else {
+            continue;
+        };
+        let mut diagnostic = finding_diagnostic(finding, attribute_path(&finding.attribute));
+        if no_baseline && matches!(finding.rule_id, "G9" | "G10") {
+            diagnostic.detail.push_str(
+                "\n\nThis cluster has no `parameter_baseline`, so it would run the engine's default \
+                 parameter group. Set `parameter_baseline = dbrail_parameter_baseline.<name>` with a \
+                 baseline of this engine's family.",
+            );
         }
+        diagnostics.push(diagnostic);
     }
     Evaluation {
         outcomes,

@@ -16,7 +16,7 @@ mod tags;
 
 use crate::client::DbrailClient;
 use async_trait::async_trait;
-use dbrail_aws::Deadline;
+use dbrail_aws::{CancellationToken, Deadline};
 use dbrail_rules::Fact;
 use dbrail_tfplugin::diagnostics::{Diagnostic, Diagnostics};
 use dbrail_tfplugin::framework::{
@@ -36,6 +36,9 @@ const DEFAULT_TIMEOUTS: Timeouts = Timeouts {
     update: Duration::from_secs(120 * 60),
     delete: Duration::from_secs(90 * 60),
 };
+
+/// How long reading the cluster may take (refresh, and recording state after a failure).
+const RECORD_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
 /// The resource type.
 pub(crate) struct ClusterResource;
@@ -139,6 +142,9 @@ impl ClusterResource {
                 Ok(v) => v,
                 Err(err) => return ApplyResult::failed(err.diagnostics()),
             };
+            if let Err(err) = remote.refuse_foreign_cluster(&state.name).await {
+                return ApplyResult::failed(err);
+            }
             match remote.create_cluster(&state, Some(version)).await {
                 Ok(c) => c,
                 Err(err) => return self.fail_after(remote, &state, err).await,
@@ -167,6 +173,32 @@ impl ClusterResource {
                 }
             }
         };
+        if !create {
+            let major_moves = model::major_of(&state.engine, &state.engine_version)
+                != model::major_of(&cluster.engine, &cluster.engine_version);
+            if major_moves && state.allow_major_version_upgrade != Some(true) {
+                return ApplyResult::failed(
+                    Diagnostic::error(
+                        format!(
+                            "Cluster {} runs {}; {} is a major version upgrade",
+                            state.name, cluster.engine_version, state.engine_version
+                        ),
+                        "Set `allow_major_version_upgrade = true` to perform it.",
+                    )
+                    .at(dbrail_tfplugin::path::AttributePath::attr("engine_version")),
+                );
+            }
+            if let Some(baseline) = &state.parameter_baseline {
+                let wanted = model::family_of(&state.engine, &state.engine_version);
+                if major_moves && baseline.family != wanted {
+                    return ApplyResult::failed(Diagnostic::error(
+                        format!("The parameter baseline is for {}, not {wanted}", baseline.family),
+                        format!("Use a `dbrail_parameter_baseline` with `family = \"{wanted}\"` for the upgrade."),
+                    )
+                    .at(dbrail_tfplugin::path::AttributePath::attr("parameter_baseline")));
+                }
+            }
+        }
         let steps = async {
             remote.converge_cluster(&state, &cluster).await?;
             remote.converge_tags(&state, &cluster).await?;
@@ -195,7 +227,15 @@ impl ClusterResource {
         err: StepError,
     ) -> ApplyResult<State> {
         let mut diagnostics = err.diagnostics();
-        match self.refresh(remote, state).await {
+        // The operation's own deadline or stop signal may be what ended it; recording what
+        // exists gets a short deadline and a token of its own, so state is never lost.
+        let recording = CancellationToken::new();
+        let recorder = Remote {
+            client: remote.client,
+            deadline: Deadline::from_timeout(RECORD_TIMEOUT),
+            cancel: &recording,
+        };
+        match self.refresh(&recorder, state).await {
             Ok(Some((fresh, _))) => {
                 diagnostics.push(Diagnostic::warning(
                     format!("Cluster {} exists but is not complete", state.name),
@@ -254,7 +294,7 @@ impl Resource for ClusterResource {
         ctx: &Context<DbrailClient>,
         req: ReadRequest<State>,
     ) -> ReadResult<State> {
-        let remote = match remote(ctx, deadline(None, Operation::Update)) {
+        let remote = match remote(ctx, Deadline::from_timeout(RECORD_TIMEOUT)) {
             Ok(r) => r,
             Err(d) => {
                 return ReadResult {
@@ -333,6 +373,42 @@ impl Resource for ClusterResource {
 impl ValidateConfig for ClusterResource {
     fn validate_config(&self, config: &Value) -> Diagnostics {
         let mut diags = guardrails::evaluate(config, Fact::Unknown).diagnostics;
+        if let Err((path, problem)) = Timeouts::from_value(config, DEFAULT_TIMEOUTS) {
+            diags.error_at(path, "Invalid timeout", problem);
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let waivers = config
+            .attr("waiver")
+            .and_then(Value::as_list)
+            .unwrap_or_default();
+        for (i, waiver) in waivers.iter().enumerate() {
+            let at = dbrail_tfplugin::path::AttributePath::attr("waiver").then_index(i);
+            if let Some(rule) = waiver.attr("rule").and_then(Value::as_str)
+                && !seen.insert(rule.to_owned())
+            {
+                diags.error_at(
+                    at.clone().then_attr("rule"),
+                    format!("Rule {rule} is waived twice"),
+                    "Keep one waiver per rule: put every reason in it.",
+                );
+            }
+            if let (Some(reason), Some(expires)) = (
+                waiver.attr("reason").and_then(Value::as_str),
+                waiver.attr("expires").and_then(Value::as_str),
+            ) {
+                let recorded = crate::tag_text::encode(&format!("{expires} {reason}"));
+                if recorded.chars().count() > crate::tag_text::MAX_TAG_VALUE {
+                    diags.error_at(
+                        at.then_attr("reason"),
+                        "Waiver reason is too long",
+                        format!(
+                            "Waivers are recorded as a tag on the cluster, and AWS allows {} characters there. Shorten it, or link to a ticket.",
+                            crate::tag_text::MAX_TAG_VALUE
+                        ),
+                    );
+                }
+            }
+        }
         let subnets = config.attr("subnet_ids").is_some_and(|v| !v.is_null());
         let group = config
             .attr("db_subnet_group_name")

@@ -191,11 +191,13 @@ pub(crate) fn modify(change: &mut PlanChange) -> Diagnostics {
         }
         set(&mut change.planned, "backup", Value::Object(backup));
     }
-    set(
-        &mut change.planned,
-        "guarded_settings",
-        string_map(desired_guarded_settings()),
-    );
+    let guard = config
+        .attr("deletion_guard")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    let mut guarded = desired_guarded_settings();
+    guarded.insert("deletion_protection".to_owned(), guard.to_string());
+    set(&mut change.planned, "guarded_settings", string_map(guarded));
 
     // Values that change with the instances or the version.
     let readers_changed = change

@@ -131,6 +131,27 @@ impl Remote<'_> {
         }
     }
 
+    /// A cluster of this name that dbrail did not create (no `dbrail:tier` tag) is never adopted:
+    /// a create that would take over someone else's database fails and suggests an import.
+    pub(crate) async fn refuse_foreign_cluster(&self, name: &str) -> Result<(), Diagnostics> {
+        let existing = rds::find_cluster(self.rds(), name, self.deadline, self.cancel)
+            .await
+            .step(|| format!("Looking for an existing cluster {name}"))
+            .map_err(|e| e.diagnostics())?;
+        match existing {
+            Some(cluster) if !cluster.tags.contains_key(super::tags::TIER_TAG) => Err(Diagnostic::error(
+                format!("A cluster named {name} already exists"),
+                format!(
+                    "It was not created by dbrail, so dbrail will not take it over. To manage it, \
+                     import it: `terraform import dbrail_cluster.<label> {name}`; otherwise choose another `name`."
+                ),
+            )
+            .at(dbrail_tfplugin::path::AttributePath::attr("name"))
+            .into()),
+            _ => Ok(()),
+        }
+    }
+
     /// Creates or updates the subnet group dbrail owns when `subnet_ids` is set.
     pub(crate) async fn ensure_subnet_group(
         &self,
@@ -392,6 +413,9 @@ impl Remote<'_> {
                 rds::modify_instance(self.rds(), &id, &change, self.deadline, self.cancel)
                     .await
                     .step(|| format!("Updating instance {id}"))?;
+                rds::wait_for_instance_available(self.rds(), &id, self.deadline, self.cancel)
+                    .await
+                    .step(|| format!("Waiting for instance {id} to apply its changes"))?;
             }
         }
         Ok(())
@@ -575,12 +599,16 @@ impl Remote<'_> {
                 Some(cluster.vpc_security_group_ids.iter().cloned().collect())
                     .filter(|s: &BTreeSet<String>| !s.is_empty() || !importing);
         }
-        if importing || prior.kms_key_id.is_none() {
+        if importing {
             state.kms_key_id = cluster.kms_key_id.clone();
         }
         state.port = cluster.port.map(i64::from);
         state.master_username = Some(cluster.master_username.clone());
-        state.deletion_guard = Some(cluster.deletion_protection);
+        // The guard is configuration: AWS's deletion protection is reported in
+        // `guarded_settings`, so switching it off outside Terraform cannot switch the guard off.
+        if importing {
+            state.deletion_guard = Some(cluster.deletion_protection);
+        }
         state.maintenance_window = cluster.preferred_maintenance_window.clone();
         state.log_exports = Some(
             cluster
@@ -635,6 +663,10 @@ impl Remote<'_> {
             "storage_encrypted".to_owned(),
             cluster.storage_encrypted.to_string(),
         );
+        guarded.insert(
+            "deletion_protection".to_owned(),
+            cluster.deletion_protection.to_string(),
+        );
         for (setting, rule, wanted) in [
             ("copy_tags_to_snapshot", "G14", "true"),
             ("iam_database_authentication", "G5", "true"),
@@ -649,10 +681,23 @@ impl Remote<'_> {
                 ));
             }
         }
-        if !importing && prior.deletion_guard == Some(true) && !cluster.deletion_protection {
+        if !importing && prior.guarded() && !cluster.deletion_protection {
             warnings.push(Diagnostic::warning(
                 "[G4] Deletion protection was turned off outside Terraform",
                 format!("Cluster {} can be deleted by anyone with rds:DeleteDBCluster. The next apply turns protection back on.", prior.name),
+            ));
+        }
+        let configured_retention = prior.backup.as_ref().and_then(|b| b.retention_days);
+        let actual_retention = cluster.backup_retention_period.map(i64::from);
+        if !importing && configured_retention.is_some() && actual_retention < configured_retention {
+            warnings.push(Diagnostic::warning(
+                "[G6] Backup retention was lowered outside Terraform",
+                format!(
+                    "Cluster {} keeps automated backups for {} days; the configuration says {}. The next apply restores it.",
+                    prior.name,
+                    actual_retention.unwrap_or_default(),
+                    configured_retention.unwrap_or_default()
+                ),
             ));
         }
         if !importing && prior.reader_count() > readers.len() {

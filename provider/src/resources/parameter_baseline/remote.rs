@@ -110,13 +110,23 @@ impl Remote<'_> {
         desired: &Desired,
         current: &BTreeMap<String, String>,
     ) -> Result<bool, OperationError> {
+        let differs = |p: &baseline::EffectiveParameter| {
+            p.value
+                .known()
+                .is_some_and(|v| current.get(&p.name) != Some(v))
+        };
+        // A changed parameter travels with its coupling partners (AWS wants, for example,
+        // ssl_min_protocol_version and ssl_max_protocol_version in the same call).
+        let partners: Vec<&str> = desired
+            .parameters(scope)
+            .filter(|p| differs(p))
+            .filter_map(|p| baseline::coupling_group(&p.name))
+            .flatten()
+            .copied()
+            .collect();
         let changed: Vec<_> = desired
             .parameters(scope)
-            .filter(|p| {
-                p.value
-                    .known()
-                    .is_some_and(|v| current.get(&p.name) != Some(v))
-            })
+            .filter(|p| differs(p) || partners.iter().any(|n| n.eq_ignore_ascii_case(&p.name)))
             .cloned()
             .collect();
         let mut static_changed = false;

@@ -64,7 +64,7 @@ pub(crate) fn schema() -> Schema {
         .attribute(Attribute::string_map("effective_cluster_parameters").computed().description("Every parameter dbrail sets in the cluster group, baseline and overrides merged."))
         .attribute(Attribute::string_map("effective_instance_parameters").computed().description("Every parameter dbrail sets in the instance group."))
         .attribute(Attribute::bool("pending_reboot").computed().description(
-            "True when the last change touched a static parameter: it takes effect when each instance next reboots.",
+            "True when the most recent change touched a static parameter, which takes effect when each instance next reboots. It stays true until a later change touches only dynamic parameters; dbrail does not track the reboots themselves.",
         )),
     )
 }
