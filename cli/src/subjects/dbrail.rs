@@ -95,7 +95,14 @@ pub(super) fn cluster(file: &str, resource: &Resource) -> Result<Target, InputEr
                 ParameterGroupSubject::new(Scope::Cluster, Fact::Unknown).with_unknown_parameters(),
             );
         }
-        Fact::Absent => {}
+        Fact::Absent => {
+            // As in the provider: no baseline means the engine's default group, which sets
+            // nothing, so G9/G10 are judged on an empty group rather than skipped.
+            let engine = cluster.engine.clone();
+            cluster = cluster.with_cluster_parameters(
+                ParameterGroupSubject::new(Scope::Cluster, Fact::Absent).with_engine(engine),
+            );
+        }
     }
     let mut target = Target::new(resource, Subject::Cluster(cluster), Vocabulary::Dbrail);
     target.tier = match a.string("tier")? {

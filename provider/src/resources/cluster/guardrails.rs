@@ -305,3 +305,129 @@ pub(crate) fn compliance(outcomes: &[Outcome]) -> Option<BTreeMap<String, String
         .collect();
     (!map.values().any(|v| v == "undecided")).then_some(map)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn s(text: &str) -> Value {
+        Value::String(text.to_owned())
+    }
+
+    fn config(tier: &str, readers: i64, baseline: Value) -> Value {
+        obj(&[
+            ("name", s("orders")),
+            ("engine", s("aurora-postgresql")),
+            ("engine_version", s("16")),
+            ("tier", s(tier)),
+            ("readers", Value::Number(readers.into())),
+            ("kms_key_id", s("arn:aws:kms:us-east-1:123456789012:key/k")),
+            ("tags", obj(&[])),
+            ("parameter_baseline", baseline),
+            ("waiver", Value::List(Vec::new())),
+        ])
+    }
+
+    fn baseline() -> Value {
+        let family = dbrail_rules::baseline::family("aurora-postgresql16").expect("family");
+        let params = family
+            .parameters_in(Scope::Cluster)
+            .map(|p| (p.name.to_owned(), s(p.value)))
+            .collect();
+        obj(&[
+            ("name", s("orders-pg16")),
+            ("family", s("aurora-postgresql16")),
+            ("effective_cluster_parameters", Value::Map(params)),
+        ])
+    }
+
+    fn zones(n: usize) -> Fact<BTreeSet<String>> {
+        Fact::Known(
+            (0..n)
+                .map(|i| format!("us-east-1{}", ['a', 'b', 'c'][i]))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_default_production_cluster_passes_every_rule() {
+        let evaluation = evaluate(&config("production", 2, baseline()), zones(3));
+        assert!(
+            !evaluation.diagnostics.has_errors(),
+            "{:?}",
+            evaluation.diagnostics
+        );
+        let map = compliance(&evaluation.outcomes).expect("all decided");
+        assert!(map.values().all(|v| v == "passed"), "{map:?}");
+    }
+
+    #[test]
+    fn no_readers_in_production_fails_g12_on_readers() {
+        let evaluation = evaluate(&config("production", 0, baseline()), zones(1));
+        let d = evaluation
+            .diagnostics
+            .iter()
+            .find(|d| d.summary.starts_with("[G12]"))
+            .expect("G12");
+        assert_eq!(d.attribute, Some(AttributePath::attr("readers")));
+    }
+
+    #[test]
+    fn no_baseline_is_judged_as_the_default_group() {
+        let evaluation = evaluate(&config("development", 1, Value::Null), zones(2));
+        let d = evaluation
+            .diagnostics
+            .iter()
+            .find(|d| d.summary.starts_with("[G10]"))
+            .expect("G10");
+        assert!(d.detail.contains("parameter_baseline"), "{}", d.detail);
+    }
+
+    #[test]
+    fn unknown_values_leave_rules_undecided_not_passed() {
+        let mut c = config("production", 2, baseline());
+        if let Value::Object(m) = &mut c {
+            m.insert("kms_key_id".into(), Value::unknown());
+        }
+        let evaluation = evaluate(&c, Fact::Unknown);
+        assert!(
+            !evaluation.diagnostics.has_errors(),
+            "{:?}",
+            evaluation.diagnostics
+        );
+        assert!(compliance(&evaluation.outcomes).is_none());
+    }
+
+    #[test]
+    fn a_waiver_with_an_unknown_expiry_defers_its_rule() {
+        let mut c = config("production", 0, baseline());
+        if let Value::Object(m) = &mut c {
+            m.insert(
+                "waiver".into(),
+                Value::List(vec![obj(&[
+                    ("rule", s("G12")),
+                    ("reason", s("rebuilding readers")),
+                    ("expires", Value::unknown()),
+                ])]),
+            );
+        }
+        let evaluation = evaluate(&c, zones(1));
+        assert!(
+            !evaluation
+                .diagnostics
+                .iter()
+                .any(|d| d.summary.starts_with("[G12]")),
+            "{:?}",
+            evaluation.diagnostics
+        );
+    }
+}

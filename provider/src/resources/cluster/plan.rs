@@ -248,3 +248,112 @@ fn availability_zones(change: &PlanChange) -> Fact<std::collections::BTreeSet<St
         _ => Fact::Unknown,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn s(text: &str) -> Value {
+        Value::String(text.to_owned())
+    }
+
+    fn cluster(version: &str, guard: bool) -> Value {
+        obj(&[
+            ("name", s("orders")),
+            ("engine", s("aurora-postgresql")),
+            ("engine_version", s(version)),
+            ("deletion_guard", Value::Bool(guard)),
+            ("allow_major_version_upgrade", Value::Bool(false)),
+            (
+                "backup",
+                obj(&[("retention_days", Value::Null), ("window", Value::Null)]),
+            ),
+        ])
+    }
+
+    fn change(prior: Option<Value>, config: Value, replace: Vec<AttributePath>) -> PlanChange {
+        PlanChange {
+            prior,
+            planned: config.clone(),
+            config,
+            requires_replace: replace,
+            private: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_guarded_cluster_refuses_replacement_naming_the_attribute() {
+        let mut c = change(
+            Some(cluster("16", true)),
+            cluster("16", true),
+            vec![AttributePath::attr("kms_key_id")],
+        );
+        let diags = modify(&mut c);
+        let d = diags.iter().find(|d| d.is_error()).expect("an error");
+        assert!(d.summary.contains("kms_key_id"), "{}", d.summary);
+        assert_eq!(d.attribute, Some(AttributePath::attr("kms_key_id")));
+    }
+
+    #[test]
+    fn the_guard_in_effect_is_the_prior_one() {
+        // Turning the guard off and replacing in the same plan is refused.
+        let mut c = change(
+            Some(cluster("16", true)),
+            cluster("16", false),
+            vec![AttributePath::attr("name")],
+        );
+        assert!(modify(&mut c).has_errors());
+        // With the guard already off, the replacement is allowed.
+        let mut c = change(
+            Some(cluster("16", false)),
+            cluster("16", false),
+            vec![AttributePath::attr("name")],
+        );
+        assert!(!modify(&mut c).has_errors());
+    }
+
+    #[test]
+    fn a_major_upgrade_needs_consent() {
+        let mut c = change(Some(cluster("15", true)), cluster("16", true), Vec::new());
+        let diags = modify(&mut c);
+        let d = diags.iter().find(|d| d.is_error()).expect("an error");
+        assert_eq!(d.attribute, Some(AttributePath::attr("engine_version")));
+        // A minor move within the major is not a major upgrade.
+        let mut c = change(Some(cluster("16", true)), cluster("16.4", true), Vec::new());
+        assert!(!modify(&mut c).has_errors());
+    }
+
+    #[test]
+    fn destroy_is_refused_while_guarded() {
+        assert!(destroy_guard(&cluster("16", true)).has_errors());
+        assert!(!destroy_guard(&cluster("16", false)).has_errors());
+    }
+
+    #[test]
+    fn computed_defaults_are_planned_known() {
+        let mut c = change(None, cluster("16", true), Vec::new());
+        modify(&mut c);
+        assert_eq!(c.planned.attr("port"), Some(&Value::Number(5433i64.into())));
+        assert_eq!(c.planned.attr("writer_instance_id"), Some(&s("orders-1")));
+        let backup = c.planned.attr("backup").expect("backup");
+        assert_eq!(
+            backup.attr("retention_days"),
+            Some(&Value::Number(7i64.into()))
+        );
+        let guarded = c
+            .planned
+            .attr("guarded_settings")
+            .and_then(Value::as_map)
+            .expect("map");
+        assert_eq!(guarded.get("deletion_protection"), Some(&s("true")));
+    }
+}
