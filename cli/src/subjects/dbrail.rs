@@ -98,7 +98,7 @@ pub(super) fn cluster(file: &str, resource: &Resource) -> Result<Target, InputEr
         Fact::Absent => {
             // As in the provider: no baseline means the engine's default group, which sets
             // nothing, so G9/G10 are judged on an empty group rather than skipped.
-            let engine = cluster.engine.clone();
+            let engine = cluster.engine;
             cluster = cluster.with_cluster_parameters(
                 ParameterGroupSubject::new(Scope::Cluster, Fact::Absent).with_engine(engine),
             );
