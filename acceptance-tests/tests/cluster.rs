@@ -590,7 +590,12 @@ fn lifecycle_create_readers_version_guard_drift_import_destroy() -> Result<(), H
         &text,
         "[G12] A reader instance was removed outside Terraform",
     );
-    assert_contains(&text, "deletion_guard");
+    assert_contains(&text, "[G6] Backup retention was lowered outside Terraform");
+    // The guard is configuration; what AWS reports shows in `guarded_settings`.
+    assert_contains(
+        &text,
+        "\"deletion_protection\"         = \"false\" -> \"true\"",
+    );
     assert_contains(&text, "retention_days");
     assert_contains(&text, "readers");
     assert_not_contains(&text, "must be replaced");
