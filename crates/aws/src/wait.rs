@@ -44,15 +44,37 @@ where
     let mut backoff = Backoff::exponential(WAIT_BASE, WAIT_CAP);
     // The last retryable error seen; it ends up in `DeadlineExceeded`.
     let mut last: Option<AwsError> = None;
+    // Throttling and transient errors in a row have the same budget as in `retry`: a wait for
+    // a cluster may last hours, an outage of the API answering it should not.
+    let mut transient_since: Option<tokio::time::Instant> = None;
     loop {
         match attempt(what.clone(), deadline, cancel, &mut last, &mut poll).await? {
             Some(Some(value)) => return Ok(value),
-            Some(None) => tracing::debug!(what = %what, "still waiting"),
-            None => tracing::debug!(
-                what = %what,
-                error = last.as_ref().map(tracing::field::display),
-                "retryable error while waiting"
-            ),
+            Some(None) => {
+                transient_since = None;
+                tracing::debug!(what = %what, "still waiting");
+            }
+            None => {
+                tracing::debug!(
+                    what = %what,
+                    error = last.as_ref().map(tracing::field::display),
+                    "retryable error while waiting"
+                );
+                let transient = last
+                    .as_ref()
+                    .is_some_and(|e| e.is_throttling() || e.is_transient());
+                if transient {
+                    let since = *transient_since.get_or_insert_with(tokio::time::Instant::now);
+                    if since.elapsed() >= crate::retry::TRANSIENT_RETRY_BUDGET {
+                        return Err(OperationError::DeadlineExceeded {
+                            operation: what,
+                            last: last.take(),
+                        });
+                    }
+                } else {
+                    transient_since = None;
+                }
+            }
         }
         pause(
             what.clone(),
@@ -96,6 +118,26 @@ mod tests {
 
     fn throttled() -> AwsError {
         AwsError::new("DescribeDBClusters", ErrorClass::Throttling).with_code("Throttling")
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_persistent_outage_ends_the_wait_after_the_transient_budget() {
+        let cancel = CancellationToken::new();
+        let start = Instant::now();
+        let poll = || {
+            std::future::ready(Err::<Option<&str>, _>(
+                AwsError::new("DescribeDBClusters", ErrorClass::Transient)
+                    .with_code("InternalFailure"),
+            ))
+        };
+        let deadline = Deadline::from_timeout(Duration::from_secs(2 * 3600));
+        let e = wait_for("cluster", deadline, &cancel, poll)
+            .await
+            .unwrap_err();
+        assert!(e.is_deadline_exceeded(), "{e:?}");
+        let waited = start.elapsed();
+        assert!(waited >= crate::retry::TRANSIENT_RETRY_BUDGET, "{waited:?}");
+        assert!(waited < Duration::from_secs(3600), "{waited:?}");
     }
 
     #[tokio::test(start_paused = true)]
