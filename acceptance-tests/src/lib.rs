@@ -37,7 +37,7 @@ pub use emulator::Emulator;
 pub use error::{CommandFailure, CommandTimeout, HarnessError};
 pub use provider::{
     PROVIDER_PACKAGE, PROVIDER_SHORT_SOURCE, PROVIDER_SOURCE, PROVIDER_VERSION, ProviderMirror,
-    cli_config_text, hcl_string, os_arch, provider_binary, workspace_root,
+    cli_config_text, config_header, hcl_string, os_arch, provider_binary, workspace_root,
 };
 pub use terraform::{
     ACCESS_KEY_ID, DEFAULT_COMMAND_TIMEOUT, Output, PlanResult, REGION, SECRET_ACCESS_KEY,

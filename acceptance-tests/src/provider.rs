@@ -17,6 +17,15 @@ use crate::{HarnessError, knobs, process};
 
 /// The provider's source address as terraform spells it in full.
 pub const PROVIDER_SOURCE: &str = "registry.terraform.io/dbrail/dbrail";
+/// The opening of every test configuration: `required_providers` for dbrail and an empty
+/// provider block (region and endpoint come from `AWS_REGION` / `AWS_ENDPOINT_URL`), laid out as
+/// `terraform fmt` would, followed by a blank line.
+pub fn config_header() -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    dbrail = {{\n      source  = \"{PROVIDER_SHORT_SOURCE}\"\n      version = \"{PROVIDER_VERSION}\"\n    }}\n  }}\n}}\n\n# Region and endpoint come from AWS_REGION / AWS_ENDPOINT_URL.\nprovider \"dbrail\" {{}}\n\n"
+    )
+}
+
 /// The short source address used in `required_providers`.
 pub const PROVIDER_SHORT_SOURCE: &str = "dbrail/dbrail";
 /// The provider's version: the workspace version, which the provider binary shares.

@@ -15,8 +15,8 @@ use std::collections::BTreeSet;
 
 use dbrail_acceptance_tests::tfjson::{output_value, resource_values, state_attributes};
 use dbrail_acceptance_tests::{
-    ClusterView, Emulator, EmulatorRds, HarnessError, InstanceView, PROVIDER_SHORT_SOURCE,
-    PROVIDER_VERSION, Workspace, assert_contains, assert_not_contains, step,
+    ClusterView, Emulator, EmulatorRds, HarnessError, InstanceView, Workspace, assert_contains,
+    assert_not_contains, config_header, step,
 };
 use serde_json::Value;
 
@@ -147,20 +147,9 @@ impl<'a> Config<'a> {
                 .collect::<String>()
             )
         });
+        let header = config_header();
         format!(
-            r#"terraform {{
-  required_providers {{
-    dbrail = {{
-      source  = "{PROVIDER_SHORT_SOURCE}"
-      version = "{PROVIDER_VERSION}"
-    }}
-  }}
-}}
-
-# Region and endpoint come from AWS_REGION / AWS_ENDPOINT_URL.
-provider "dbrail" {{}}
-
-resource "dbrail_parameter_baseline" "pg" {{
+            r#"{header}resource "dbrail_parameter_baseline" "pg" {{
   name   = "{BASELINE}"
   family = "{family}"
 }}
@@ -833,19 +822,9 @@ fn upgrade_hcl(
         .map(|s| format!("\"{s}\""))
         .collect::<Vec<_>>()
         .join(", ");
+    let header = config_header();
     format!(
-        r#"terraform {{
-  required_providers {{
-    dbrail = {{
-      source  = "{PROVIDER_SHORT_SOURCE}"
-      version = "{PROVIDER_VERSION}"
-    }}
-  }}
-}}
-
-provider "dbrail" {{}}
-
-resource "dbrail_parameter_baseline" "pg15" {{
+        r#"{header}resource "dbrail_parameter_baseline" "pg15" {{
   name   = "orders-pg15"
   family = "aurora-postgresql15"
 }}
@@ -967,19 +946,9 @@ fn development_hcl(subnets: &[String], baseline: bool, extra: &str) -> String {
     } else {
         ""
     };
+    let header = config_header();
     format!(
-        r#"terraform {{
-  required_providers {{
-    dbrail = {{
-      source  = "{PROVIDER_SHORT_SOURCE}"
-      version = "{PROVIDER_VERSION}"
-    }}
-  }}
-}}
-
-provider "dbrail" {{}}
-
-resource "dbrail_parameter_baseline" "pg" {{
+        r#"{header}resource "dbrail_parameter_baseline" "pg" {{
   name   = "{BASELINE}"
   family = "aurora-postgresql16"
 }}

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use dbrail_acceptance_tests::tfjson::{output_value, resource_values};
 use dbrail_acceptance_tests::{
     Emulator, EmulatorRds, HarnessError, PROVIDER_SHORT_SOURCE, PROVIDER_VERSION, Workspace,
-    assert_contains, step,
+    assert_contains, config_header, step,
 };
 
 const NAME: &str = "orders-pg16";
@@ -38,20 +38,9 @@ fn override_block(name: &str, value: &str, reason: Option<&str>) -> String {
 
 /// The configuration under test: one baseline with the given family and override blocks.
 fn config(name: &str, family: &str, overrides: &[String]) -> String {
+    let header = config_header();
     format!(
-        r#"terraform {{
-  required_providers {{
-    dbrail = {{
-      source  = "{PROVIDER_SHORT_SOURCE}"
-      version = "{PROVIDER_VERSION}"
-    }}
-  }}
-}}
-
-# Region and endpoint come from AWS_REGION / AWS_ENDPOINT_URL.
-provider "dbrail" {{}}
-
-resource "dbrail_parameter_baseline" "pg" {{
+        r#"{header}resource "dbrail_parameter_baseline" "pg" {{
   name   = "{name}"
   family = "{family}"
   overrides = {{

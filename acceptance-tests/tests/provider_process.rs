@@ -16,8 +16,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use dbrail_acceptance_tests::{
-    Emulator, PROVIDER_SHORT_SOURCE, PROVIDER_SOURCE, PROVIDER_VERSION, Workspace, assert_contains,
-    provider_binary, step,
+    Emulator, PROVIDER_SOURCE, Workspace, assert_contains, config_header, provider_binary, step,
 };
 
 /// go-plugin's magic cookie for Terraform providers.
@@ -31,19 +30,9 @@ const LOG_NAME: &str = "provider.terraform-provider-dbrail_v0.1.0";
 
 /// A configuration with one `dbrail_parameter_baseline`, as in `parameter_baseline.rs`.
 fn config() -> String {
+    let header = config_header();
     format!(
-        r#"terraform {{
-  required_providers {{
-    dbrail = {{
-      source  = "{PROVIDER_SHORT_SOURCE}"
-      version = "{PROVIDER_VERSION}"
-    }}
-  }}
-}}
-
-provider "dbrail" {{}}
-
-resource "dbrail_parameter_baseline" "pg" {{
+        r#"{header}resource "dbrail_parameter_baseline" "pg" {{
   name   = "process-pg16"
   family = "aurora-postgresql16"
   overrides = {{
