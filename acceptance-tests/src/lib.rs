@@ -22,6 +22,7 @@ mod assert;
 mod aws;
 mod emulator;
 mod error;
+pub mod faults;
 mod http;
 pub mod knobs;
 mod process;
