@@ -22,14 +22,18 @@
 //! ```
 
 mod hold;
+mod inventory;
 mod plan;
 mod run;
 mod server;
+mod stack;
 mod wire;
 
 pub use hold::{Hold, HoldSpec, Phase};
+pub use inventory::{Inventory, assert_converged, cluster_resource_id};
 pub use plan::{Calls, Fault, FaultPlan, Rule, Trigger};
 pub use run::Background;
+pub use stack::Stack;
 pub use wire::{ErrorResponse, Protocol, error_response, operation};
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -112,7 +112,11 @@ impl FaultPlan {
         Self {
             seed,
             // xorshift must never start at zero.
-            rng: if seed == 0 { 0x2545_F491_4F6C_DD1D } else { seed },
+            rng: if seed == 0 {
+                0x2545_F491_4F6C_DD1D
+            } else {
+                seed
+            },
             rules: Vec::new(),
         }
     }
@@ -202,11 +206,16 @@ mod tests {
                 .at_rate(Fault::ServerError(500), 0.1, Calls::All)
         };
         let run = |mut plan: FaultPlan| -> Vec<Option<Fault>> {
-            (0..10_000).map(|_| plan.decide(Some("DescribeDBClusters"))).collect()
+            (0..10_000)
+                .map(|_| plan.decide(Some("DescribeDBClusters")))
+                .collect()
         };
         let first = run(build());
         assert_eq!(first, run(build()), "same seed, same faults");
-        let throttled = first.iter().filter(|f| **f == Some(Fault::Throttle)).count();
+        let throttled = first
+            .iter()
+            .filter(|f| **f == Some(Fault::Throttle))
+            .count();
         let failed = first
             .iter()
             .filter(|f| **f == Some(Fault::ServerError(500)))

@@ -190,10 +190,7 @@ fn error_reply(error: &wire::ErrorResponse, protocol: Protocol) -> Response<Full
 
 fn request_id() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(1);
-    format!(
-        "dbrail-fault-{:08x}",
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
+    format!("dbrail-fault-{:08x}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// A tiny upstream for the proxy's own tests: answers `ok <path?query>` to everything.

@@ -47,7 +47,11 @@ fn answers_throttling_and_server_errors_as_aws_does() {
     assert!(r.body.contains("<Code>Throttling</Code>"), "{}", r.body);
     let r = request(proxy.addr(), "GET", "/?Action=CreateDBInstance", TIMEOUT).unwrap();
     assert_eq!(r.status, 503);
-    assert!(r.body.contains("<Code>ServiceUnavailable</Code>"), "{}", r.body);
+    assert!(
+        r.body.contains("<Code>ServiceUnavailable</Code>"),
+        "{}",
+        r.body
+    );
     let r = request(proxy.addr(), "GET", "/?Action=DescribeDBClusters", TIMEOUT).unwrap();
     assert_eq!(r.status, 200);
     let stats = proxy.stats();
@@ -65,9 +69,10 @@ fn drops_connections_without_an_answer() {
 
 #[test]
 fn slows_calls_down_then_forwards_them() {
-    let (proxy, _rt) = proxy(
-        FaultPlan::none().always(Fault::Slow(Duration::from_millis(300)), "DescribeDBClusters"),
-    );
+    let (proxy, _rt) = proxy(FaultPlan::none().always(
+        Fault::Slow(Duration::from_millis(300)),
+        "DescribeDBClusters",
+    ));
     let started = Instant::now();
     let r = request(proxy.addr(), "GET", "/?Action=DescribeDBClusters", TIMEOUT).unwrap();
     assert_eq!(r.status, 200);
@@ -85,9 +90,15 @@ fn the_control_plane_is_never_faulted() {
 fn a_plan_can_be_swapped_while_running() {
     let (proxy, _rt) = proxy(FaultPlan::none().always(Fault::Throttle, "CreateDBCluster"));
     let path = "/?Action=CreateDBCluster";
-    assert_eq!(request(proxy.addr(), "GET", path, TIMEOUT).unwrap().status, 400);
+    assert_eq!(
+        request(proxy.addr(), "GET", path, TIMEOUT).unwrap().status,
+        400
+    );
     proxy.set_plan(FaultPlan::none());
-    assert_eq!(request(proxy.addr(), "GET", path, TIMEOUT).unwrap().status, 200);
+    assert_eq!(
+        request(proxy.addr(), "GET", path, TIMEOUT).unwrap().status,
+        200
+    );
 }
 
 #[test]
@@ -96,7 +107,12 @@ fn holds_a_call_after_the_upstream_answered_until_released() {
     let hold = proxy.hold(HoldSpec::after("CreateDBCluster"));
     let addr = proxy.addr();
     let caller = std::thread::spawn(move || {
-        request(addr, "GET", "/?Action=CreateDBCluster", Duration::from_secs(20))
+        request(
+            addr,
+            "GET",
+            "/?Action=CreateDBCluster",
+            Duration::from_secs(20),
+        )
     });
     hold.wait_reached(TIMEOUT).unwrap();
     // The upstream has answered (it counts as forwarded) but the caller is still waiting.
@@ -122,10 +138,19 @@ fn holds_before_the_upstream_and_only_once_armed() {
     assert!(!hold.reached());
     request(addr, "GET", "/?Action=CreateDBCluster", TIMEOUT).unwrap();
     let caller = std::thread::spawn(move || {
-        request(addr, "GET", "/?Action=DescribeDBClusters", Duration::from_secs(20))
+        request(
+            addr,
+            "GET",
+            "/?Action=DescribeDBClusters",
+            Duration::from_secs(20),
+        )
     });
     hold.wait_reached(TIMEOUT).unwrap();
-    assert_eq!(proxy.stats().forwarded("DescribeDBClusters"), 1, "held before");
+    assert_eq!(
+        proxy.stats().forwarded("DescribeDBClusters"),
+        1,
+        "held before"
+    );
     hold.release();
     assert_eq!(caller.join().unwrap().unwrap().status, 200);
     assert_eq!(proxy.stats().forwarded("DescribeDBClusters"), 2);

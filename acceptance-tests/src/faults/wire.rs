@@ -54,7 +54,11 @@ pub struct ErrorResponse {
 
 /// The response AWS sends for `fault` in `protocol`; `None` for faults that are not a response
 /// (a delay, a dropped connection).
-pub fn error_response(fault: &Fault, protocol: Protocol, request_id: &str) -> Option<ErrorResponse> {
+pub fn error_response(
+    fault: &Fault,
+    protocol: Protocol,
+    request_id: &str,
+) -> Option<ErrorResponse> {
     let (status, code, message) = match fault {
         Fault::Throttle => (
             400,
@@ -113,7 +117,11 @@ mod tests {
         );
         assert_eq!(op.as_deref(), Some("CreateDBCluster"));
         assert_eq!(protocol, Protocol::Query);
-        let (op, _) = operation(None, Some("Action=GetCallerIdentity&Version=2011-06-15"), b"");
+        let (op, _) = operation(
+            None,
+            Some("Action=GetCallerIdentity&Version=2011-06-15"),
+            b"",
+        );
         assert_eq!(op.as_deref(), Some("GetCallerIdentity"));
         assert_eq!(operation(None, None, b"").0, None);
         assert_eq!(operation(None, None, b"Actionx=1&Action=").0, None);
@@ -131,13 +139,25 @@ mod tests {
         let r = error_response(&Fault::Throttle, Protocol::Query, "req-1").unwrap();
         assert_eq!(r.status, 400);
         assert!(r.body.contains("<Code>Throttling</Code>"), "{}", r.body);
-        assert!(r.body.contains("<RequestId>req-1</RequestId>"), "{}", r.body);
+        assert!(
+            r.body.contains("<RequestId>req-1</RequestId>"),
+            "{}",
+            r.body
+        );
         let r = error_response(&Fault::ServerError(500), Protocol::Query, "r").unwrap();
         assert_eq!(r.status, 500);
-        assert!(r.body.contains("<Code>InternalFailure</Code>"), "{}", r.body);
+        assert!(
+            r.body.contains("<Code>InternalFailure</Code>"),
+            "{}",
+            r.body
+        );
         assert!(r.body.contains("<Type>Receiver</Type>"), "{}", r.body);
         let r = error_response(&Fault::ServerError(503), Protocol::Query, "r").unwrap();
-        assert!(r.body.contains("<Code>ServiceUnavailable</Code>"), "{}", r.body);
+        assert!(
+            r.body.contains("<Code>ServiceUnavailable</Code>"),
+            "{}",
+            r.body
+        );
     }
 
     #[test]

@@ -214,7 +214,13 @@ pub(crate) fn modify(change: &mut PlanChange) -> Diagnostics {
         (None, None) => Value::unknown(),
     };
     set(&mut change.planned, "writer_instance_id", writer);
-    if readers_changed {
+    // A create that stopped before the writer existed (interrupted, out of time) leaves state
+    // without one; the apply that finishes it creates instances, so their zones change too.
+    let writer_missing = change
+        .prior
+        .as_ref()
+        .is_some_and(|p| attr(p, "writer_instance_id").is_none());
+    if readers_changed || writer_missing {
         set(&mut change.planned, "reader_instance_ids", Value::unknown());
         set(&mut change.planned, "availability_zones", Value::unknown());
     }
@@ -336,6 +342,30 @@ mod tests {
     fn destroy_is_refused_while_guarded() {
         assert!(destroy_guard(&cluster("16", true)).has_errors());
         assert!(!destroy_guard(&cluster("16", false)).has_errors());
+    }
+
+    #[test]
+    fn finishing_a_cluster_without_a_writer_leaves_instance_values_unknown() {
+        // State as an interrupted create records it: the cluster, no instance yet.
+        let mut prior = cluster("16", true);
+        if let Value::Object(map) = &mut prior {
+            map.insert("writer_instance_id".into(), Value::Null);
+            map.insert("availability_zones".into(), Value::List(Vec::new()));
+            map.insert("reader_instance_ids".into(), Value::List(Vec::new()));
+        }
+        let mut c = change(Some(prior.clone()), prior, Vec::new());
+        assert!(!modify(&mut c).has_errors());
+        for name in [
+            "writer_instance_id",
+            "availability_zones",
+            "reader_instance_ids",
+        ] {
+            assert!(
+                c.planned.attr(name).is_some_and(|v| !v.is_wholly_known()),
+                "{name}: {:?}",
+                c.planned.attr(name)
+            );
+        }
     }
 
     #[test]
