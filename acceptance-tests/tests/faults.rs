@@ -9,6 +9,9 @@
 //!    20 s create timeout) fails the apply with a diagnostic naming the operation and the AWS
 //!    error; state records what was created (the baseline); the re-run, faults off, converges
 //!    without duplicates.
+//! 3. Every create does its work but loses its answer once (the connection closes instead),
+//!    and 10 % of all calls are dropped or slowed by 2 s: the retries find what the lost calls
+//!    created, so nothing exists twice.
 //!
 //! The configure-time identity probe (`GetCallerIdentity`) is exempt from the rate faults: it
 //! makes 3 attempts by design, to report bad credentials fast, so 40 % faults would fail one
@@ -16,8 +19,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::time::Duration;
+
 use dbrail_acceptance_tests::faults::{
-    Calls, Fault, FaultPlan, FaultProxy, Inventory, Stack, assert_converged,
+    Calls, Fault, FaultPlan, FaultProxy, Inventory, Stack, Trigger, assert_converged,
 };
 use dbrail_acceptance_tests::tfjson::resource_values;
 use dbrail_acceptance_tests::{
@@ -52,7 +57,7 @@ fn example(emulator: &Emulator) -> Result<Workspace, HarnessError> {
 }
 
 /// Attribute values that identify the emulator rather than the configuration: ARNs and
-/// resource ids carry its account and random parts, endpoints its host names, the KMS key and
+/// resource ids (and the final snapshot name made of one) carry random parts, endpoints its host names, the KMS key and
 /// subnets are per emulator. Everything else must match.
 fn comparable(values: &Value) -> Value {
     const PER_EMULATOR: &[&str] = &[
@@ -65,6 +70,7 @@ fn comparable(values: &Value) -> Value {
         "subnet_ids",
         "availability_zones",
         "master_user_secret_arn",
+        "final_snapshot_identifier",
         "id",
     ];
     match values {
@@ -86,37 +92,26 @@ fn values_of(ws: &Workspace, address: &str) -> Result<Value, HarnessError> {
     )))
 }
 
-#[test]
-fn the_example_converges_under_throttling_and_server_errors() -> Result<(), HarnessError> {
-    let clean_emulator = Emulator::start()?;
-    let faulty_emulator = Emulator::start()?;
+/// The rate faults of the first scenario, on every call but the identity probe.
+fn throttling_and_server_errors() -> FaultPlan {
+    let calls = || Calls::except(["GetCallerIdentity"]);
+    FaultPlan::seeded(SEED)
+        .at_rate(Fault::Throttle, 0.3, calls())
+        .at_rate(Fault::ServerError(500), 0.05, calls())
+        .at_rate(Fault::ServerError(503), 0.05, calls())
+}
 
-    step("clean apply of the example, on an emulator of its own");
-    let clean = example(&clean_emulator)?;
-    clean.init()?;
-    clean.apply()?;
-
-    step(&format!(
-        "the same apply with 30 % throttling and 10 % 5xx (seed {SEED:#x})"
-    ));
-    let plan = FaultPlan::seeded(SEED)
-        .at_rate(Fault::Throttle, 0.3, Calls::except(["GetCallerIdentity"]))
-        .at_rate(
-            Fault::ServerError(500),
-            0.05,
-            Calls::except(["GetCallerIdentity"]),
-        )
-        .at_rate(
-            Fault::ServerError(503),
-            0.05,
-            Calls::except(["GetCallerIdentity"]),
-        );
-    let proxy = FaultProxy::start(&faulty_emulator, plan)?;
-    let mut faulty = example(&faulty_emulator)?;
-    proxy.point(&mut faulty);
-    faulty.init()?;
+/// Applies the example through a proxy injecting `plan`.
+fn faulted_apply(
+    emulator: &Emulator,
+    plan: FaultPlan,
+) -> Result<(Workspace, FaultProxy), HarnessError> {
+    let proxy = FaultProxy::start(emulator, plan)?;
+    let mut ws = example(emulator)?;
+    proxy.point(&mut ws);
+    ws.init()?;
     let started = std::time::Instant::now();
-    faulty.apply()?;
+    ws.apply()?;
     let stats = proxy.stats();
     eprintln!(
         "[faults] apply under faults took {:?}; {} faults injected: {:?}",
@@ -124,11 +119,35 @@ fn the_example_converges_under_throttling_and_server_errors() -> Result<(), Harn
         stats.injected_total(),
         stats.injected
     );
+    Ok((ws, proxy))
+}
+
+#[test]
+fn the_example_converges_under_throttling_and_server_errors() -> Result<(), HarnessError> {
+    let clean_emulator = Emulator::start()?;
+    let faulty_emulator = Emulator::start()?;
+
+    step(&format!(
+        "apply the example with 30 % throttling and 10 % 5xx (seed {SEED:#x}), and \
+         alongside it a clean apply on an emulator of its own"
+    ));
+    let clean = example(&clean_emulator)?;
+    let (faulted, clean_applied) = std::thread::scope(|scope| {
+        let clean_apply = scope.spawn(|| -> Result<(), HarnessError> {
+            clean.init()?;
+            clean.apply()?;
+            Ok(())
+        });
+        let faulted = faulted_apply(&faulty_emulator, throttling_and_server_errors());
+        (faulted, clean_apply.join())
+    });
+    clean_applied.expect("the clean apply's thread")?;
+    let (faulty, proxy) = faulted?;
+    let stats = proxy.stats();
     assert!(
         stats.injected_total() >= 10,
         "the faults must have happened: {stats:?}"
     );
-    assert!(stats.injected.contains_key("CreateDBInstance") || stats.injected.len() >= 5);
 
     step("the faulted apply built exactly what the clean one built");
     let clean_rds = EmulatorRds::connect(&clean_emulator)?;
@@ -202,6 +221,54 @@ fn a_fault_outlasting_the_budget_fails_clearly_and_the_rerun_converges() -> Resu
     step("faults off: the re-run converges without duplicates");
     proxy.set_plan(FaultPlan::none());
     ws.apply()?;
+    assert_converged(&ws, &rds, &stack)?;
+    Ok(())
+}
+
+#[test]
+fn lost_answers_dropped_connections_and_slow_calls_create_nothing_twice() -> Result<(), HarnessError>
+{
+    let emulator = Emulator::start()?;
+    let subnets: Vec<String> = emulator
+        .default_subnets()?
+        .into_iter()
+        .take(3)
+        .map(|(id, _)| id)
+        .collect();
+    let stack = Stack::new(&subnets, &emulator.create_kms_key()?).readers(1);
+    let creates = Calls::only([
+        "CreateDBClusterParameterGroup",
+        "CreateDBParameterGroup",
+        "CreateDBSubnetGroup",
+        "CreateDBCluster",
+        "CreateDBInstance",
+    ]);
+    let others = || Calls::except(["GetCallerIdentity"]);
+    // The first call of every create does its work but loses its answer; the retry (or the
+    // next step) finds the resource already there.
+    let plan = FaultPlan::seeded(SEED)
+        .rule(Fault::LoseResponse, creates, Trigger::FirstNEach(1))
+        .at_rate(Fault::Drop, 0.1, others())
+        .at_rate(Fault::Slow(Duration::from_secs(2)), 0.1, others());
+    let proxy = FaultProxy::start(&emulator, plan)?;
+    let mut ws = Workspace::new(&[("main.tf", &stack.hcl())], &emulator)?;
+    proxy.point(&mut ws);
+    ws.init()?;
+
+    step("apply: every create's answer is lost once, 10 % of calls dropped, 10 % slowed by 2 s");
+    ws.apply()?;
+    let stats = proxy.stats();
+    eprintln!("[faults] injected: {:?}", stats.injected);
+    for create in ["CreateDBCluster", "CreateDBInstance"] {
+        assert!(
+            stats.injected.get(create).copied().unwrap_or(0) >= 1,
+            "{create} lost an answer: {stats:?}"
+        );
+    }
+
+    step("nothing was created twice; faults off, the next plan is empty");
+    proxy.set_plan(FaultPlan::none());
+    let rds = EmulatorRds::connect(&emulator)?;
     assert_converged(&ws, &rds, &stack)?;
     Ok(())
 }

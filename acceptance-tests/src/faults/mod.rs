@@ -106,13 +106,20 @@ impl FaultProxy {
             holds: Mutex::new(Vec::new()),
             stats: Mutex::new(Stats::default()),
         });
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0)))
+        // Bound without blocking on the runtime, so a proxy can be started from async tests.
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
             .map_err(|e| HarnessError::io("binding the fault proxy to 127.0.0.1", e))?;
         let addr = listener
             .local_addr()
             .map_err(|e| HarnessError::io("reading the fault proxy's address", e))?;
-        runtime.spawn(server::serve(listener, Arc::clone(&shared)));
+        let serving = Arc::clone(&shared);
+        runtime.spawn(async move {
+            match tokio::net::TcpListener::from_std(listener) {
+                Ok(listener) => server::serve(listener, serving).await,
+                Err(e) => eprintln!("[dbrail-acc] fault proxy could not listen: {e}"),
+            }
+        });
         Ok(Self {
             addr,
             shared,

@@ -5,7 +5,7 @@
 //! replayed by its seed. Under parallel applies the order in which calls *arrive* varies, so
 //! which call gets which draw may differ between runs; the rates do not.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 /// One thing the proxy can do instead of (or before) forwarding a call.
@@ -17,8 +17,11 @@ pub enum Fault {
     ServerError(u16),
     /// Forward the call, but only after this delay.
     Slow(Duration),
-    /// Close the connection without any response.
+    /// Close the connection without any response; the emulator never sees the call.
     Drop,
+    /// Forward the call, then close the connection instead of answering: the emulator did
+    /// the work but the caller never hears of it (a create whose answer was lost).
+    LoseResponse,
 }
 
 /// When a rule fires on a call it matches.
@@ -30,6 +33,8 @@ pub enum Trigger {
     Rate(f64),
     /// On the first `n` matching calls only.
     FirstN(u32),
+    /// On the first `n` calls of each matching operation.
+    FirstNEach(u32),
 }
 
 /// Which calls a rule applies to, by operation name (`CreateDBCluster`, `GetCallerIdentity`).
@@ -73,6 +78,7 @@ pub struct Rule {
     /// How often.
     pub trigger: Trigger,
     fired: u32,
+    fired_each: BTreeMap<String, u32>,
 }
 
 impl Rule {
@@ -83,6 +89,7 @@ impl Rule {
             calls,
             trigger,
             fired: 0,
+            fired_each: BTreeMap::new(),
         }
     }
 }
@@ -163,9 +170,21 @@ impl FaultPlan {
                 Trigger::Always => true,
                 Trigger::Rate(rate) => self.draw() < rate,
                 Trigger::FirstN(n) => self.rules[i].fired < n,
+                Trigger::FirstNEach(n) => {
+                    self.rules[i]
+                        .fired_each
+                        .get(action.unwrap_or_default())
+                        .copied()
+                        .unwrap_or(0)
+                        < n
+                }
             };
             if fires && chosen.is_none() {
                 self.rules[i].fired = self.rules[i].fired.saturating_add(1);
+                *self.rules[i]
+                    .fired_each
+                    .entry(action.unwrap_or_default().to_owned())
+                    .or_default() += 1;
                 chosen = Some(self.rules[i].fault.clone());
             }
         }
@@ -258,6 +277,19 @@ mod tests {
             .map(|_| plan.decide(Some("CreateDBInstance")).is_some())
             .collect();
         assert_eq!(got, vec![true, true, false, false]);
+    }
+
+    #[test]
+    fn first_n_each_counts_per_operation() {
+        let mut plan = FaultPlan::none().rule(
+            Fault::LoseResponse,
+            Calls::only(["CreateDBCluster", "CreateDBInstance"]),
+            Trigger::FirstNEach(1),
+        );
+        assert!(plan.decide(Some("CreateDBCluster")).is_some());
+        assert!(plan.decide(Some("CreateDBCluster")).is_none());
+        assert!(plan.decide(Some("CreateDBInstance")).is_some());
+        assert!(plan.decide(Some("CreateDBInstance")).is_none());
     }
 
     #[test]

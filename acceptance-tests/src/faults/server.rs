@@ -87,7 +87,7 @@ async fn handle(
         lock(&shared.plan).decide(operation.as_deref())
     };
     if let Some(fault) = &fault
-        && !matches!(fault, Fault::Slow(_))
+        && !matches!(fault, Fault::Slow(_) | Fault::LoseResponse)
     {
         *lock(&shared.stats).injected.entry(key.clone()).or_default() += 1;
         return match wire::error_response(fault, protocol, &request_id()) {
@@ -139,12 +139,16 @@ async fn handle(
     {
         let mut stats = lock(&shared.stats);
         *stats.forwarded.entry(key.clone()).or_default() += 1;
-        stats.completed.insert(key);
+        stats.completed.insert(key.clone());
     }
     if let Some(hold) = &hold
         && hold.inner.spec.phase == Phase::After
     {
         hold.inner.hold().await;
+    }
+    if fault == Some(Fault::LoseResponse) {
+        *lock(&shared.stats).injected.entry(key).or_default() += 1;
+        return Err(ProxyError::Dropped);
     }
     Ok(Response::from_parts(parts, Full::new(body)))
 }

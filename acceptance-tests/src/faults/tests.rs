@@ -162,3 +162,22 @@ fn a_hold_never_reached_times_out() {
     let hold = proxy.hold(HoldSpec::after("DeleteDBCluster"));
     assert!(hold.wait_reached(Duration::from_millis(100)).is_err());
 }
+
+#[test]
+fn loses_the_answer_after_the_upstream_did_the_work() {
+    let (proxy, _rt) = proxy(FaultPlan::none().rule(
+        Fault::LoseResponse,
+        Calls::only(["CreateDBCluster"]),
+        Trigger::FirstN(1),
+    ));
+    let path = "/?Action=CreateDBCluster";
+    assert!(request(proxy.addr(), "GET", path, TIMEOUT).is_err());
+    let stats = proxy.stats();
+    assert_eq!(stats.forwarded("CreateDBCluster"), 1, "{stats:?}");
+    assert_eq!(stats.injected_total(), 1, "{stats:?}");
+    // The retry gets its answer.
+    assert_eq!(
+        request(proxy.addr(), "GET", path, TIMEOUT).unwrap().status,
+        200
+    );
+}

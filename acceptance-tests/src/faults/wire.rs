@@ -84,7 +84,7 @@ pub fn error_response(
             },
             "The request processing has failed because of an unknown error, exception or failure.",
         ),
-        Fault::Slow(_) | Fault::Drop => return None,
+        Fault::Slow(_) | Fault::Drop | Fault::LoseResponse => return None,
     };
     let sender = if status < 500 { "Sender" } else { "Receiver" };
     Some(match protocol {

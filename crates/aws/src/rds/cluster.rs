@@ -69,7 +69,7 @@ use aws_sdk_rds::types::{
 };
 use tokio_util::sync::CancellationToken;
 
-use super::common::{missing_in_response, owned, owned_opt, same_id};
+use super::common::{missing_in_response, owned, owned_opt, same_id, single_attempt};
 use super::tags::{Tags, from_sdk_tags, to_sdk_tags};
 use crate::classify::classify;
 use crate::deadline::Deadline;
@@ -694,7 +694,12 @@ pub async fn delete_cluster(
             .set_final_db_snapshot_identifier(final_snapshot_identifier.map(str::to_owned))
             .skip_final_snapshot(final_snapshot_identifier.is_none());
         async move {
-            request.send().await.map_err(|e| classify(OP, e))?;
+            request
+                .customize()
+                .config_override(single_attempt())
+                .send()
+                .await
+                .map_err(|e| classify(OP, e))?;
             Ok(())
         }
     })

@@ -60,6 +60,17 @@ impl Misses {
     }
 }
 
+/// A per-call configuration that turns the SDK's own retries off.
+///
+/// For creates and deletes whose retry may meet the effect of an earlier attempt
+/// (`AlreadyExists` after an answer was lost), the caller must know whether an earlier attempt
+/// was sent. The SDK retries transport errors and 5xx inside one `send()`, out of sight, so
+/// those calls are retried by [`crate::retry`] alone, which counts every attempt.
+pub(crate) fn single_attempt() -> aws_sdk_rds::config::Builder {
+    aws_sdk_rds::config::Builder::default()
+        .retry_config(aws_sdk_rds::config::retry::RetryConfig::disabled())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {

@@ -10,6 +10,7 @@
 use aws_sdk_rds::types::{DbClusterParameterGroup, DbParameterGroup};
 use tokio_util::sync::CancellationToken;
 
+use super::common::single_attempt;
 use super::tags::{Tags, to_sdk_tags};
 use crate::classify::classify;
 use crate::deadline::Deadline;
@@ -119,7 +120,12 @@ pub async fn create_parameter_group(
                     .description(&spec.description)
                     .set_tags((!tags.is_empty()).then(|| tags.clone()));
                 async move {
-                    let out = request.send().await.map_err(|e| classify(OP, e))?;
+                    let out = request
+                        .customize()
+                        .config_override(single_attempt())
+                        .send()
+                        .await
+                        .map_err(|e| classify(OP, e))?;
                     out.db_cluster_parameter_group()
                         .map(from_cluster)
                         .ok_or_else(|| missing_in_response(OP))
@@ -138,7 +144,12 @@ pub async fn create_parameter_group(
                     .description(&spec.description)
                     .set_tags((!tags.is_empty()).then(|| tags.clone()));
                 async move {
-                    let out = request.send().await.map_err(|e| classify(OP, e))?;
+                    let out = request
+                        .customize()
+                        .config_override(single_attempt())
+                        .send()
+                        .await
+                        .map_err(|e| classify(OP, e))?;
                     out.db_parameter_group()
                         .map(from_instance)
                         .ok_or_else(|| missing_in_response(OP))

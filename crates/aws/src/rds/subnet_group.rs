@@ -25,7 +25,7 @@
 use aws_sdk_rds::types::DbSubnetGroup;
 use tokio_util::sync::CancellationToken;
 
-use super::common::{missing_in_response, owned, owned_opt, same_id};
+use super::common::{missing_in_response, owned, owned_opt, same_id, single_attempt};
 use super::tags::{Tags, to_sdk_tags};
 use crate::classify::classify;
 use crate::deadline::Deadline;
@@ -137,7 +137,12 @@ pub async fn create_subnet_group(
             .set_subnet_ids(Some(spec.subnet_ids.clone()))
             .set_tags((!tags.is_empty()).then(|| tags.clone()));
         async move {
-            let out = request.send().await.map_err(|e| classify(OP, e))?;
+            let out = request
+                .customize()
+                .config_override(single_attempt())
+                .send()
+                .await
+                .map_err(|e| classify(OP, e))?;
             out.db_subnet_group()
                 .map(from_sdk)
                 .ok_or_else(|| missing_in_response(OP, "DB subnet group"))
