@@ -1,4 +1,5 @@
-//! Crash recovery, end to end: a cluster create is stopped dead at each of its points — the
+//! Crash recovery, end to end: a cluster create (and the baseline's, before it) is stopped
+//! dead at each of its points — the
 //! provider killed (SIGKILL), or terraform killed together with its provider — and the re-run
 //! apply must finish the job: no duplicate and no orphaned resource in the emulator, the
 //! cluster created before the crash adopted (same ARN, not recreated), and an empty plan after.
@@ -131,4 +132,48 @@ fn terraform_killed_after_create_db_cluster() -> Result<(), HarnessError> {
 #[test]
 fn terraform_killed_after_the_first_create_db_instance() -> Result<(), HarnessError> {
     crash_at(HoldSpec::after("CreateDBInstance"), Victim::Terraform, 1)
+}
+
+#[test]
+fn provider_killed_after_create_db_cluster_parameter_group() -> Result<(), HarnessError> {
+    crash_before_the_cluster(HoldSpec::after("CreateDBClusterParameterGroup"))
+}
+
+/// A crash while the baseline is created: no cluster yet, a parameter group already made.
+fn crash_before_the_cluster(point: HoldSpec) -> Result<(), HarnessError> {
+    let emulator = Emulator::start()?;
+    let subnets: Vec<String> = emulator
+        .default_subnets()?
+        .into_iter()
+        .take(3)
+        .map(|(id, _)| id)
+        .collect();
+    let stack = Stack::new(&subnets, &emulator.create_kms_key()?);
+    let proxy = FaultProxy::start(&emulator, FaultPlan::none())?;
+    let mut ws = Workspace::new(&[("main.tf", &stack.hcl())], &emulator)?;
+    proxy.point(&mut ws);
+    ws.init()?;
+
+    step(&format!(
+        "apply, held at {point:?}; kill -KILL the provider"
+    ));
+    let hold = proxy.hold(point);
+    let mut apply = Background::apply(&ws, &[])?;
+    if let Err(e) = hold.wait_reached(REACH) {
+        apply.kill_all();
+        return Err(e);
+    }
+    apply.kill_provider()?;
+    hold.release();
+    let out = apply.wait(EXIT)?;
+    assert_ne!(out.code, Some(0), "{}", out.combined());
+    let rds = EmulatorRds::connect(&emulator)?;
+    let crashed = Inventory::of(&rds)?;
+    assert!(crashed.clusters.is_empty(), "{crashed:?}");
+    assert!(!crashed.parameter_groups.is_empty(), "{crashed:?}");
+
+    step("re-run apply: it resumes and converges");
+    ws.apply()?;
+    assert_converged(&ws, &rds, &stack)?;
+    Ok(())
 }
