@@ -1,8 +1,8 @@
 //! Crash recovery, end to end: a cluster create (and the baseline's, before it) is stopped
-//! dead at each of its points — the
-//! provider killed (SIGKILL), or terraform killed together with its provider — and the re-run
-//! apply must finish the job: no duplicate and no orphaned resource in the emulator, the
-//! cluster created before the crash adopted (same ARN, not recreated), and an empty plan after.
+//! dead at each of its points — the provider killed (SIGKILL), or terraform killed together
+//! with its provider — and the re-run apply must finish the job: no duplicate and no orphaned
+//! resource in the emulator, the cluster created before the crash adopted (same
+//! `DbClusterResourceId`, not recreated), and an empty plan after.
 //!
 //! The fault proxy holds the call that marks each point ([`HoldSpec`]) and signals the test,
 //! so the kill lands exactly there rather than after a guessed sleep. Each case is one call of
