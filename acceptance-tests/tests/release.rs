@@ -109,7 +109,10 @@ fn packed_mirror_installs_with_verified_hashes_and_plans_an_example() {
     };
     assert_eq!(read(&sums), expected_sums);
     assert!(
-        !dist.path().join(format!("{prefix}_SHA256SUMS.sig")).exists(),
+        !dist
+            .path()
+            .join(format!("{prefix}_SHA256SUMS.sig"))
+            .exists(),
         "no signature without a signing key"
     );
 
@@ -125,9 +128,10 @@ fn packed_mirror_installs_with_verified_hashes_and_plans_an_example() {
         sha256(&provider_dir.join(format!("{prefix}_{platform}.zip"))),
         zip_sha
     );
-    let version_index: serde_json::Value =
-        serde_json::from_str(&read(&provider_dir.join(format!("{PROVIDER_VERSION}.json"))))
-            .unwrap();
+    let version_index: serde_json::Value = serde_json::from_str(&read(
+        &provider_dir.join(format!("{PROVIDER_VERSION}.json")),
+    ))
+    .unwrap();
     let hashes = version_index["archives"][&platform]["hashes"]
         .as_array()
         .unwrap_or_else(|| panic!("no hashes for {platform} in {version_index}"));
@@ -156,11 +160,17 @@ fn packed_mirror_installs_with_verified_hashes_and_plans_an_example() {
     step("a lock file whose zh: checksum was altered is refused by terraform init");
     let mut tampered = Workspace::from_fixture_dir(&example, &emulator).unwrap();
     tampered.set_env("TF_CLI_CONFIG_FILE", cli_config.to_string_lossy());
-    let wrong = format!("zh:{}{}", if zip_sha.starts_with('0') { '1' } else { '0' }, &zip_sha[1..]);
+    let wrong = format!(
+        "zh:{}{}",
+        if zip_sha.starts_with('0') { '1' } else { '0' },
+        &zip_sha[1..]
+    );
     tampered
         .write_file(".terraform.lock.hcl", &lock_file(&[&wrong]))
         .unwrap();
-    let refused = tampered.run(&["init", "-input=false", "-no-color"]).unwrap();
+    let refused = tampered
+        .run(&["init", "-input=false", "-no-color"])
+        .unwrap();
     assert_eq!(refused.code, Some(1), "{}", refused.combined());
     assert_contains(&refused.combined(), "doesn't match any of the checksums");
 
@@ -195,5 +205,8 @@ fn packed_mirror_installs_with_verified_hashes_and_plans_an_example() {
 
     step("plan the example against the emulator with the installed provider");
     let plan = ws.plan_detailed().unwrap().expect_changes().unwrap();
-    assert_contains(&plan.stdout, "dbrail_parameter_baseline.orders will be created");
+    assert_contains(
+        &plan.stdout,
+        "dbrail_parameter_baseline.orders will be created",
+    );
 }
