@@ -24,7 +24,10 @@ python3 -c 'import moto.server, flask' >/dev/null 2>&1 || python3 -m pip install
 # Node 20. Installed per user, outside the work tree, so fresh clones on one machine share it.
 gcl_version=4.60.1
 gcl_prefix=${DBRAIL_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/dbrail/tools}/gitlab-ci-local-${gcl_version}
-if [ ! -x "$gcl_prefix/node_modules/.bin/gitlab-ci-local" ]; then
+# DBRAIL_DEPS_SKIP_GITLAB_CI_LOCAL=1 skips both (GitLab's own jobs, which are the pipeline).
+if [ "${DBRAIL_DEPS_SKIP_GITLAB_CI_LOCAL:-}" = 1 ]; then
+  :
+elif [ ! -x "$gcl_prefix/node_modules/.bin/gitlab-ci-local" ]; then
   if ! command -v npm >/dev/null 2>&1; then
     echo "npm is not on PATH; install Node.js 20 (Debian: apt-get install nodejs npm) and re-run." >&2
     exit 1
@@ -33,7 +36,7 @@ if [ ! -x "$gcl_prefix/node_modules/.bin/gitlab-ci-local" ]; then
   mkdir -p "$gcl_prefix"
   npm install --prefix "$gcl_prefix" --no-audit --no-fund --loglevel=error "gitlab-ci-local@${gcl_version}"
 fi
-if ! command -v rsync >/dev/null 2>&1; then
+if [ "${DBRAIL_DEPS_SKIP_GITLAB_CI_LOCAL:-}" != 1 ] && ! command -v rsync >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing rsync (gitlab-ci-local needs it)"
     apt-get update -qq && apt-get install -y -qq rsync >/dev/null

@@ -81,7 +81,7 @@ fn gcl(root: &Path, state_dir: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new("timeout");
     cmd.args(["--kill-after=20", JOBS_TIMEOUT_SECS])
         .arg(gitlab_ci_local())
-        .args(["--cwd", &root.to_string_lossy(), "--state-dir", state_dir])
+        .args(["--state-dir", state_dir])
         .arg("--home")
         .arg(&home)
         .args(args)
