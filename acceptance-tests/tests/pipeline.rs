@@ -76,14 +76,15 @@ fn target_dir() -> PathBuf {
 
 /// A gitlab-ci-local command run in the workspace root with a minimal environment, its state
 /// under `state_dir` (relative to the root, as gitlab-ci-local requires).
-fn gcl(root: &Path, state_dir: &str, args: &[&str]) -> Command {
-    let home = tempfile::tempdir().unwrap().keep();
+/// `home` replaces the user's home for gitlab-ci-local's own settings (`--home`), so a
+/// developer's `~/.gitlab-ci-local/variables.yml` cannot change the outcome.
+fn gcl(root: &Path, state_dir: &str, home: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new("timeout");
     cmd.args(["--kill-after=20", JOBS_TIMEOUT_SECS])
         .arg(gitlab_ci_local())
         .args(["--state-dir", state_dir])
         .arg("--home")
-        .arg(&home)
+        .arg(home)
         .args(args)
         .current_dir(root)
         .env_clear();
@@ -121,9 +122,10 @@ fn pipeline_validates_and_its_lint_test_and_policy_jobs_pass_locally() {
     let root = workspace_root();
     let target = target_dir();
     let state = state_dir(&root, &target);
+    let home = tempfile::tempdir().unwrap();
 
     step("gitlab-ci-local --list validates .gitlab-ci.yml against GitLab's schema");
-    let (out, text) = run(gcl(&root, &state, &["--list"]));
+    let (out, text) = run(gcl(&root, &state, home.path(), &["--list"]));
     assert!(out.status.success(), "--list failed:\n{text}");
     assert!(text.contains("json schema validated"), "{text}");
     for job in ["lint", "test", "acceptance", "policy", "package"] {
@@ -142,7 +144,12 @@ fn pipeline_validates_and_its_lint_test_and_policy_jobs_pass_locally() {
         "stages: [lint]\nlint:\n  stage: lint\n  when: sometimes\n  script: [\"true\"]\n",
     )
     .unwrap();
-    let (out, text) = run(gcl(&root, &state, &["--file", &broken_rel, "--list"]));
+    let (out, text) = run(gcl(
+        &root,
+        &state,
+        home.path(),
+        &["--file", &broken_rel, "--list"],
+    ));
     assert!(
         !out.status.success(),
         "a schema violation must fail --list:\n{text}"
@@ -161,6 +168,7 @@ fn pipeline_validates_and_its_lint_test_and_policy_jobs_pass_locally() {
     let (out, text) = run(gcl(
         &root,
         &state,
+        home.path(),
         &[
             "--force-shell-executor",
             "--variable",
