@@ -210,3 +210,133 @@ fn packed_mirror_installs_with_verified_hashes_and_plans_an_example() {
         "dbrail_parameter_baseline.orders will be created",
     );
 }
+
+/// Runs the release script over a small stand-in binary (the packaging does not look inside it)
+/// with `modules` as the modules directory and the given extra environment.
+fn package_stand_in(out: &Path, modules: &Path, env: &[(&str, &Path)]) {
+    let binary = out.with_extension("bin");
+    std::fs::write(&binary, b"#!/bin/sh\necho stand-in\n").unwrap();
+    let mut cmd = Command::new("python3");
+    cmd.arg(workspace_root().join(".ci/release.py"))
+        .arg("1.2.3")
+        .arg("--binary")
+        .arg(format!("linux_amd64={}", binary.display()))
+        .arg("--modules")
+        .arg(modules)
+        .arg("--out")
+        .arg(out)
+        .env_remove("GPG_KEY_ID")
+        .env_remove("SOURCE_DATE_EPOCH");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    run(&mut cmd);
+}
+
+fn gpg(home: &Path, args: &[&str]) -> String {
+    run(Command::new("gpg")
+        .env("GNUPGHOME", home)
+        .args(["--batch", "--quiet"])
+        .args(args))
+}
+
+#[test]
+fn packaging_is_reproducible_signed_with_a_key_and_archives_modules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let modules = tmp.path().join("modules");
+    let module = modules.join("access");
+    std::fs::create_dir_all(module.join(".terraform/providers")).unwrap();
+    std::fs::create_dir_all(module.join("examples/basic")).unwrap();
+    std::fs::write(module.join("main.tf"), "# module\n").unwrap();
+    std::fs::write(module.join("examples/basic/main.tf"), "# example\n").unwrap();
+    std::fs::write(module.join(".terraform/providers/junk"), "junk").unwrap();
+    std::fs::write(module.join("terraform.tfstate"), "{}").unwrap();
+    std::fs::create_dir_all(modules.join("empty")).unwrap();
+
+    step("two runs over the same inputs give byte-identical files; no key, no signature");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    package_stand_in(&a, &modules, &[]);
+    package_stand_in(&b, &modules, &[]);
+    let mut names: Vec<String> = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "dbrail-module-access_1.2.3.tgz",
+            "terraform-provider-dbrail_1.2.3_SHA256SUMS",
+            "terraform-provider-dbrail_1.2.3_linux_amd64.zip",
+            "terraform-provider-dbrail_1.2.3_manifest.json",
+            "terraform-provider-dbrail_1.2.3_mirror.tar.gz",
+        ]
+    );
+    for name in &names {
+        assert_eq!(
+            std::fs::read(a.join(name)).unwrap(),
+            std::fs::read(b.join(name)).unwrap(),
+            "{name} differs between two runs"
+        );
+    }
+
+    step("a module archive holds the module's files at its root, without local state");
+    let listing = run(Command::new("tar")
+        .arg("-tzf")
+        .arg(a.join("dbrail-module-access_1.2.3.tgz")));
+    let mut files: Vec<&str> = listing.lines().filter(|l| !l.ends_with('/')).collect();
+    files.sort_unstable();
+    assert_eq!(files, ["examples/basic/main.tf", "main.tf"], "{listing}");
+
+    step("with GPG_KEY_ID, SHA256SUMS carries a detached signature the published key verifies");
+    let keyring = tmp.path().join("gnupg");
+    std::fs::create_dir_all(&keyring).unwrap();
+    gpg(
+        &keyring,
+        &[
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "dbrail release test <release@dbrail.invalid>",
+            "ed25519",
+            "sign",
+            "1d",
+        ],
+    );
+    let key_id = gpg(&keyring, &["--list-keys", "--with-colons"])
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("fpr:")
+                .map(|r| r.trim_matches(':').to_owned())
+        })
+        .unwrap();
+    let signed = tmp.path().join("signed");
+    let key_path = PathBuf::from(&key_id);
+    package_stand_in(
+        &signed,
+        &modules,
+        &[("GNUPGHOME", &keyring), ("GPG_KEY_ID", &key_path)],
+    );
+    let sums = signed.join("terraform-provider-dbrail_1.2.3_SHA256SUMS");
+    let sig = signed.join("terraform-provider-dbrail_1.2.3_SHA256SUMS.sig");
+    let public = signed.join("terraform-provider-dbrail_1.2.3_signing-key.asc");
+    assert!(read(&public).starts_with("-----BEGIN PGP PUBLIC KEY BLOCK-----"));
+    // A keyring holding only the published public key, as a registry's user has.
+    let verifier = tmp.path().join("verifier");
+    std::fs::create_dir_all(&verifier).unwrap();
+    gpg(&verifier, &["--import", &public.to_string_lossy()]);
+    gpg(
+        &verifier,
+        &["--verify", &sig.to_string_lossy(), &sums.to_string_lossy()],
+    );
+    step("a changed SHA256SUMS no longer verifies");
+    std::fs::write(&sums, format!("{}tampered\n", read(&sums))).unwrap();
+    let out = Command::new("gpg")
+        .env("GNUPGHOME", &verifier)
+        .args(["--batch", "--verify"])
+        .arg(&sig)
+        .arg(&sums)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a tampered SHA256SUMS verified");
+}
