@@ -212,3 +212,91 @@ fn pipeline_validates_and_its_lint_test_and_policy_jobs_pass_locally() {
         "the cluster example was not planned"
     );
 }
+
+/// A stand-in for GitLab's Terraform state API on 127.0.0.1 (port picked by the kernel): it
+/// records each request's method, path and `Authorization` header, answers `GET` of a state
+/// with 404 (no state yet) and lock/unlock with 200, as GitLab does for a new state.
+const STATE_API: &str = r#"
+import http.server, sys
+log = open(sys.argv[1], "a", buffering=1)
+class Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args): pass
+    def answer(self, code):
+        log.write(f"{self.command} {self.path} {self.headers.get('Authorization', '-')}\n")
+        self.send_response(code); self.send_header("Content-Length", "0"); self.end_headers()
+    def do_GET(self): self.answer(404)
+    def do_POST(self): self.answer(200)
+    def do_DELETE(self): self.answer(200)
+server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"#;
+
+#[test]
+fn policy_job_keeps_example_state_in_gitlab_with_locking_when_in_gitlab() {
+    use std::io::BufRead;
+
+    let root = workspace_root();
+    let tmp = tempfile::tempdir().unwrap();
+    let requests = tmp.path().join("requests.log");
+    let mut server = Command::new("python3")
+        .args(["-c", STATE_API])
+        .arg(&requests)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut port = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut port)
+        .unwrap();
+    let port = port.trim().to_owned();
+
+    step("the policy job, with GitLab's variables set, plans against the emulator");
+    let token = "job-token-never-printed";
+    let mut cmd = Command::new("bash");
+    cmd.arg(root.join(".ci/policy.sh")).env_clear();
+    for name in PASSTHROUGH {
+        if let Some(value) = std::env::var_os(name) {
+            cmd.env(name, value);
+        }
+    }
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        cmd.env("CARGO_HOME", home);
+    }
+    let out = cmd
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env("DBRAIL_REPORTS", tmp.path().join("reports"))
+        .env("GITLAB_CI", "true")
+        .env("CI_JOB_TOKEN", token)
+        .env("CI_API_V4_URL", format!("http://127.0.0.1:{port}/api/v4"))
+        .env("CI_PROJECT_ID", "42")
+        .output()
+        .unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "policy.sh failed:\n{text}");
+    assert!(!text.contains(token), "the job token was printed:\n{text}");
+
+    step("each example's state was read from GitLab under a lock taken and released");
+    let log = std::fs::read_to_string(&requests).unwrap();
+    // base64("gitlab-ci-token:job-token-never-printed")
+    let auth = "Basic Z2l0bGFiLWNpLXRva2VuOmpvYi10b2tlbi1uZXZlci1wcmludGVk";
+    for example in ["examples-cluster", "examples-parameter-baseline"] {
+        let state = format!("/api/v4/projects/42/terraform/state/dbrail-{example}-emulator");
+        for request in [
+            format!("POST {state}/lock {auth}"),
+            format!("GET {state} {auth}"),
+            format!("DELETE {state}/lock {auth}"),
+        ] {
+            assert!(
+                log.lines().any(|l| l == request),
+                "missing request `{request}` in:\n{log}"
+            );
+        }
+    }
+}
