@@ -52,10 +52,12 @@ RC
   export TF_CLI_CONFIG_FILE=$dir/terraform.rc
 }
 
-# Directories holding tracked Terraform configuration (modules, examples, module examples),
-# one per line: new modules and examples are picked up without editing the pipeline.
+# Directories under examples/ and modules/ holding tracked Terraform configuration (modules,
+# examples, module examples), one per line: new modules and examples are picked up without
+# editing the pipeline. Test fixtures elsewhere (which may be invalid on purpose) are not.
 tf_dirs() {
-  (cd "$ROOT" && git ls-files -- '*.tf' | xargs -r -n1 dirname | sort -u)
+  (cd "$ROOT" && git ls-files -- '*.tf' | grep -E '^(examples|modules)/' | xargs -r -n1 dirname \
+    | sort -u)
 }
 
 # The top-level directories holding Terraform configuration (examples, modules, ...).
