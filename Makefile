@@ -7,7 +7,7 @@ OS_ARCH := $(shell uname -s | tr '[:upper:]' '[:lower:]')_$(shell uname -m | sed
 PLUGIN_DIR ?= $(HOME)/.terraform.d/plugins
 PROVIDER_PATH := registry.terraform.io/dbrail/dbrail/$(VERSION)/$(OS_ARCH)
 
-.PHONY: demo test lint unit acceptance build install deps bench clean
+.PHONY: demo test lint unit acceptance build install deps bench clean release
 
 ## demo: build, start the embedded emulator, apply the examples, print their outputs, clean up
 demo: deps
@@ -50,3 +50,8 @@ bench: deps build
 
 clean:
 	cargo clean
+
+## release: provider zips, SHA256SUMS (+ .sig with GPG_KEY_ID), manifest, packed mirror and
+## module archives for VERSION into dist/ (platforms whose Rust target is installed)
+release:
+	python3 .ci/release.py "$(VERSION)" --out dist

@@ -18,3 +18,30 @@ if ! command -v moto_server >/dev/null 2>&1 && ! python3 -c 'import moto.server'
   python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
 fi
 python3 -c 'import moto.server, flask' >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
+
+# gitlab-ci-local validates .gitlab-ci.yml and runs its lint, test and policy jobs in
+# `make test` (acceptance-tests/tests/pipeline.rs). Pinned: 4.60.x is the last line that runs on
+# Node 20. Installed per user, outside the work tree, so fresh clones on one machine share it.
+gcl_version=4.60.1
+gcl_prefix=${DBRAIL_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/dbrail/tools}/gitlab-ci-local-${gcl_version}
+# DBRAIL_DEPS_SKIP_GITLAB_CI_LOCAL=1 skips both (GitLab's own jobs, which are the pipeline).
+if [ "${DBRAIL_DEPS_SKIP_GITLAB_CI_LOCAL:-}" = 1 ]; then
+  :
+elif [ ! -x "$gcl_prefix/node_modules/.bin/gitlab-ci-local" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "npm is not on PATH; install Node.js 20 (Debian: apt-get install nodejs npm) and re-run." >&2
+    exit 1
+  fi
+  echo "installing gitlab-ci-local ${gcl_version} into ${gcl_prefix}"
+  mkdir -p "$gcl_prefix"
+  npm install --prefix "$gcl_prefix" --no-audit --no-fund --loglevel=error "gitlab-ci-local@${gcl_version}"
+fi
+if [ "${DBRAIL_DEPS_SKIP_GITLAB_CI_LOCAL:-}" != 1 ] && ! command -v rsync >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing rsync (gitlab-ci-local needs it)"
+    apt-get update -qq && apt-get install -y -qq rsync >/dev/null
+  else
+    echo "rsync is not on PATH; gitlab-ci-local needs it (Debian: apt-get install rsync)." >&2
+    exit 1
+  fi
+fi
