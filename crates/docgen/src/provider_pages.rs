@@ -320,7 +320,7 @@ fn block_groups(block: &Block, path: &str, rules: &str, pending: &mut Vec<Pendin
         });
     }
     for (_, lines) in &mut groups {
-        lines.sort();
+        lines.sort_by(|a, b| entry_name(a).cmp(entry_name(b)));
     }
     groups
 }
@@ -362,6 +362,11 @@ fn attribute_groups(
         groups[slot].1.push(line);
     }
     groups
+}
+
+/// The name in a `- `name` (...)` entry line, for sorting (`engine` before `engine_version`).
+fn entry_name(line: &str) -> &str {
+    line.split('`').nth(1).unwrap_or(line)
 }
 
 fn attribute_label(attribute: &Attribute) -> String {
