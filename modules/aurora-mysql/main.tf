@@ -10,7 +10,7 @@ locals {
   }
   defaults = local.tier_defaults[var.tier]
 
-  tags = merge(var.tags, { "dbrail:module" = "aurora-mysql" })
+  tags = merge(var.tags, { module = "dbrail/aurora-mysql" })
 }
 
 resource "dbrail_parameter_baseline" "this" {
