@@ -12,7 +12,7 @@ use crate::markdown::{cell, code};
 use crate::{GENERATED_NOTE, Generated};
 use hcl::{Body, Expression};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Where the generated tables start.
 pub const BEGIN: &str = "<!-- BEGIN_TF_DOCS -->";
@@ -70,7 +70,7 @@ pub fn render(root: &Path) -> Result<Vec<Generated>, DocgenError> {
         let content = splice(&readme, &text, &tables(&inputs, &outputs))?;
         let relative = readme.strip_prefix(root).unwrap_or(&readme).to_path_buf();
         out.push(Generated {
-            path: PathBuf::from(relative),
+            path: relative,
             content,
         });
     }
@@ -244,6 +244,7 @@ pub fn splice(path: &Path, readme: &str, tables: &str) -> Result<String, DocgenE
 mod tests {
     #![allow(clippy::unwrap_used, reason = "test")]
     use super::*;
+    use std::path::PathBuf;
 
     const VARIABLES: &str = r#"
 # A comment

@@ -117,14 +117,14 @@ fn page(root: &Path, kind: Kind, type_name: &str, schema: &Schema) -> Result<Str
     }
     out.push_str("## Schema\n\n");
     out.push_str(&schema_sections(&schema.block, rules));
-    if kind == Kind::Resource {
-        if let Some(import) = read_optional(&examples.join("import.sh"))? {
-            let _ = writeln!(
-                out,
-                "## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}\n```\n",
-                import.trim_end()
-            );
-        }
+    if kind == Kind::Resource
+        && let Some(import) = read_optional(&examples.join("import.sh"))?
+    {
+        let _ = writeln!(
+            out,
+            "## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}\n```\n",
+            import.trim_end()
+        );
     }
     Ok(finish(out))
 }

@@ -68,13 +68,13 @@ pub(crate) fn attribute_description(attribute: &Attribute) -> String {
         }
         text.push_str(validator.description());
     }
-    if let (Some(default), AttributeKind::Typed(ty)) = (&attribute.default, &attribute.kind) {
-        if let Ok(json) = default.to_json(ty) {
-            text.push_str(&format!(
-                " Defaults to `{}`.",
-                String::from_utf8_lossy(&json)
-            ));
-        }
+    if let (Some(default), AttributeKind::Typed(ty)) = (&attribute.default, &attribute.kind)
+        && let Ok(json) = default.to_json(ty)
+    {
+        text.push_str(&format!(
+            " Defaults to `{}`.",
+            String::from_utf8_lossy(&json)
+        ));
     }
     if attribute.requires_replace {
         text.push_str(" Changing it replaces the resource.");
