@@ -241,6 +241,85 @@ fn aurora_mysql_development_example() -> Result<(), HarnessError> {
     )
 }
 
+/// Wrong inputs a caller can be told about at plan time are refused by the modules' variable
+/// validation, before any AWS call, each with a message naming what to change.
+#[test]
+fn module_inputs_are_validated_at_plan_time() -> Result<(), HarnessError> {
+    let emulator = Emulator::start()?;
+    let ws = Workspace::new(&[], &emulator)?;
+    for module in ["aurora-postgresql", "aurora-mysql"] {
+        copy_tf_tree(
+            &workspace_root().join("modules").join(module),
+            &ws.dir().join("modules").join(module),
+        )?;
+    }
+    let config = format!(
+        "{}{}",
+        dbrail_acceptance_tests::config_header(),
+        r#"module "pg" {
+  source     = "./modules/aurora-postgresql"
+  name       = "Orders_DB"
+  tier       = "production"
+  readers    = 0
+  subnet_ids = ["subnet-0a1b2c3d4e5f60001"]
+  kms_key_id = "alias/aws/rds"
+}
+
+module "mysql" {
+  source         = "./modules/aurora-mysql"
+  name           = "ledger"
+  tier           = "prod"
+  engine_version = "5.7"
+  subnet_ids     = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
+  kms_key_id     = "key-1"
+}
+"#
+    );
+    ws.write_file("main.tf", &config)?;
+    ws.init()?;
+    let plan = ws.plan_detailed()?.expect_error()?;
+    let text = plan.combined();
+    for expected in [
+        "name must be 1 to 60 lower-case letters",
+        "subnet_ids must hold at least two subnet ids",
+        "kms_key_id must name a customer-managed key",
+        "tier must be one of production, staging, development",
+        "engine_version must be a supported Aurora MySQL major version",
+    ] {
+        dbrail_acceptance_tests::assert_contains(&text, expected);
+    }
+
+    // Rules between variables (tier and readers, tier and monitoring) are judged once every
+    // variable on its own is valid.
+    let config = format!(
+        "{}{}",
+        dbrail_acceptance_tests::config_header(),
+        r#"module "pg" {
+  source     = "./modules/aurora-postgresql"
+  name       = "orders"
+  tier       = "production"
+  readers    = 0
+  subnet_ids = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
+  kms_key_id = "key-1"
+}
+"#
+    );
+    ws.write_file("main.tf", &config)?;
+    let text = ws.plan_detailed()?.expect_error()?.combined();
+    for expected in [
+        "readers must be a whole number from 0 to 15, and at least 1 in the production tier",
+        "monitoring_role_arn must be an IAM role ARN",
+    ] {
+        dbrail_acceptance_tests::assert_contains(&text, expected);
+    }
+    let rds = EmulatorRds::connect(&emulator)?;
+    assert!(
+        rds.cluster_parameter_group_names()?.is_empty(),
+        "nothing may be created"
+    );
+    Ok(())
+}
+
 /// Every example directory under `modules/` is exercised above: a new one fails here until it
 /// gets its test.
 #[test]
