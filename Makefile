@@ -7,7 +7,7 @@ OS_ARCH := $(shell uname -s | tr '[:upper:]' '[:lower:]')_$(shell uname -m | sed
 PLUGIN_DIR ?= $(HOME)/.terraform.d/plugins
 PROVIDER_PATH := registry.terraform.io/dbrail/dbrail/$(VERSION)/$(OS_ARCH)
 
-.PHONY: demo test lint unit acceptance build install deps bench clean release
+.PHONY: demo test lint unit acceptance build install deps bench clean release docs
 
 ## demo: build, start the embedded emulator, apply the examples, print their outputs, clean up
 demo: deps
@@ -55,3 +55,10 @@ clean:
 ## module archives for VERSION into dist/ (platforms whose Rust target is installed)
 release:
 	python3 .ci/release.py "$(VERSION)" --out dist
+
+## docs: regenerate docs/ (registry pages from the provider schema, rules.md from the rule
+## catalogue) and the module README tables; a test fails when the committed result is stale
+docs:
+	cargo build --workspace --bins
+	target/debug/dbrail-docgen --provider target/debug/terraform-provider-dbrail
+	target/debug/dbrail policy rules --format markdown > docs/rules.md

@@ -332,7 +332,12 @@ impl Workspace {
     /// Errors only when it could not run or ran past the time limit (and was killed).
     pub fn run(&self, args: &[&str]) -> Result<Output, HarnessError> {
         let seq = self.seq.fetch_add(1, Ordering::SeqCst) + 1;
-        let label = args.first().copied().unwrap_or("terraform");
+        // Logs are named after the subcommand, also when global options (`-chdir=...`) precede it.
+        let label = args
+            .iter()
+            .copied()
+            .find(|a| !a.starts_with('-'))
+            .unwrap_or("terraform");
         let stem = format!("{seq:03}-{label}");
         let display = process::display(&self.terraform, args);
 

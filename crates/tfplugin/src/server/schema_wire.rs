@@ -58,7 +58,8 @@ fn attribute_to_wire(attribute: &Attribute) -> wire::schema::Attribute {
     }
 }
 
-/// The description plus what validators and replacement rules promise, so the docs state them.
+/// The description plus the default and what validators and replacement rules promise, so the
+/// docs (generated from this wire schema) and language servers state them.
 pub(crate) fn attribute_description(attribute: &Attribute) -> String {
     let mut text = attribute.description.clone();
     for validator in &attribute.validators {
@@ -66,6 +67,14 @@ pub(crate) fn attribute_description(attribute: &Attribute) -> String {
             text.push(' ');
         }
         text.push_str(validator.description());
+    }
+    if let (Some(default), AttributeKind::Typed(ty)) = (&attribute.default, &attribute.kind)
+        && let Ok(json) = default.to_json(ty)
+    {
+        text.push_str(&format!(
+            " Defaults to `{}`.",
+            String::from_utf8_lossy(&json)
+        ));
     }
     if attribute.requires_replace {
         text.push_str(" Changing it replaces the resource.");
@@ -132,6 +141,10 @@ mod tests {
         assert_eq!(tier.r#type, b"\"string\"".to_vec());
         assert!(tier.description.contains("`production`"));
         assert!(tier.description.contains("replaces the resource"));
+        let retries = attribute_description(
+            &Attribute::number("retries").default_value(crate::value::Value::Number(4i64.into())),
+        );
+        assert!(retries.ends_with("Defaults to `4`."), "{retries}");
         let endpoints = &block.attributes[1];
         assert!(endpoints.r#type.is_empty());
         assert_eq!(

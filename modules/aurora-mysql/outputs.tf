@@ -1,0 +1,54 @@
+output "cluster_id" {
+  description = "The cluster identifier."
+  value       = dbrail_cluster.this.id
+}
+
+output "cluster_arn" {
+  description = "The cluster's ARN."
+  value       = dbrail_cluster.this.arn
+}
+
+output "cluster_resource_id" {
+  description = "The cluster's resource id (`cluster-...`), which IAM database authentication policies name."
+  value       = dbrail_cluster.this.cluster_resource_id
+}
+
+output "endpoint" {
+  description = "Writer endpoint."
+  value       = dbrail_cluster.this.endpoint
+}
+
+output "reader_endpoint" {
+  description = "Reader endpoint."
+  value       = dbrail_cluster.this.reader_endpoint
+}
+
+output "port" {
+  description = "Database port (3307 unless configured otherwise: not the well-known port, rule G15)."
+  value       = dbrail_cluster.this.port
+}
+
+output "master_user_secret_arn" {
+  description = "ARN of the Secrets Manager secret holding the master password (the password itself never reaches state)."
+  value       = dbrail_cluster.this.master_user_secret_arn
+}
+
+output "parameter_baseline_name" {
+  description = "Name of the parameter baseline the cluster uses."
+  value       = dbrail_parameter_baseline.this.name
+}
+
+output "cluster_parameter_group_name" {
+  description = "The DB cluster parameter group."
+  value       = dbrail_parameter_baseline.this.cluster_parameter_group_name
+}
+
+output "instance_parameter_group_name" {
+  description = "The DB instance parameter group."
+  value       = dbrail_parameter_baseline.this.instance_parameter_group_name
+}
+
+output "compliance" {
+  description = "Each guardrail's outcome for the cluster: `passed`, `waived`, `undecided` or `failed`."
+  value       = dbrail_cluster.this.compliance
+}
