@@ -26,6 +26,49 @@ pub(crate) fn identifier_validator(what: &'static str) -> Validator {
     )
 }
 
+/// User tags: AWS's limits (key 1–128 characters, value ≤ 256, no `aws:` prefix) and dbrail's
+/// reserved `dbrail:` prefix, which carries the provider's own records (tier, waivers, override
+/// reasons). A user tag there would be hidden on read and come back as a spurious diff, so it is
+/// refused before any plan.
+pub(crate) fn tags_validator() -> Validator {
+    Validator::new(
+        "Keys 1–128 characters, values at most 256; keys must not start with `aws:` or `dbrail:` (reserved).",
+        |value| {
+            let Some(map) = value.as_map() else {
+                return Ok(());
+            };
+            for (key, v) in map {
+                let lower = key.to_ascii_lowercase();
+                if lower.starts_with("dbrail:") {
+                    return Err(format!(
+                        "tag key {key:?} uses the reserved prefix `dbrail:`, where dbrail keeps its own records; choose another key"
+                    ));
+                }
+                if lower.starts_with("aws:") {
+                    return Err(format!(
+                        "tag key {key:?} uses the prefix `aws:`, which AWS reserves"
+                    ));
+                }
+                let len = key.chars().count();
+                if !(1..=128).contains(&len) {
+                    return Err(format!(
+                        "tag key {key:?} is {len} characters long; AWS allows 1 to 128"
+                    ));
+                }
+                if let Some(text) = v.as_str() {
+                    let vlen = text.chars().count();
+                    if vlen > 256 {
+                        return Err(format!(
+                            "the value of tag {key:?} is {vlen} characters long; AWS allows at most 256"
+                        ));
+                    }
+                }
+            }
+            Ok(())
+        },
+    )
+}
+
 /// The user's tags among all tags on an AWS object: not dbrail's own (`dbrail:*`), and not
 /// provider defaults unless the resource set the same key itself.
 pub(crate) fn user_tags(
@@ -55,6 +98,23 @@ mod tests {
             let err = v.check(&Value::String(bad.into()));
             assert!(err.is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn tags_refuse_reserved_prefixes_and_aws_limits() {
+        let v = tags_validator();
+        let map = |k: &str, val: &str| {
+            Value::Map(std::collections::BTreeMap::from([(
+                k.to_owned(),
+                Value::String(val.into()),
+            )]))
+        };
+        assert!(v.check(&map("team", "payments")).is_ok());
+        let err = v.check(&map("dbrail:tier", "x")).unwrap_err();
+        assert!(err.contains("reserved prefix `dbrail:`"), "{err}");
+        assert!(v.check(&map("AWS:foo", "x")).is_err());
+        assert!(v.check(&map(&"k".repeat(129), "x")).is_err());
+        assert!(v.check(&map("k", &"v".repeat(257))).is_err());
     }
 
     #[test]

@@ -129,7 +129,7 @@ pub(crate) fn schema() -> Schema {
                 .default_value(Value::Bool(true))
                 .description("While true, AWS deletion protection is on, and a change that would replace or destroy the cluster fails at plan time."),
         )
-        .attribute(Attribute::string_map("tags").optional().description("Tags for the cluster, its instances and snapshots."))
+        .attribute(Attribute::string_map("tags").optional().validate(super::super::common::tags_validator()).description("Tags for the cluster, its instances and snapshots."))
         .attribute(computed("arn", "The cluster's ARN.").stable())
         .attribute(computed("cluster_resource_id", "The cluster's resource id (`cluster-…`), what IAM database authentication policies name.").stable())
         .attribute(computed("endpoint", "Writer endpoint.").stable())

@@ -56,7 +56,7 @@ pub(crate) fn schema() -> Schema {
             .optional()
             .description("Parameters that differ from the baseline, keyed by parameter name."),
         )
-        .attribute(Attribute::string_map("tags").optional().description("Tags for both parameter groups."))
+        .attribute(Attribute::string_map("tags").optional().validate(super::super::common::tags_validator()).description("Tags for both parameter groups."))
         .attribute(Attribute::string("cluster_parameter_group_name").computed().stable().description("Name of the DB cluster parameter group."))
         .attribute(Attribute::string("cluster_parameter_group_arn").computed().stable().description("ARN of the DB cluster parameter group."))
         .attribute(Attribute::string("instance_parameter_group_name").computed().stable().description("Name of the DB instance parameter group."))
