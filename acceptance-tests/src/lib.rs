@@ -23,6 +23,7 @@ mod aws;
 mod emulator;
 mod error;
 mod http;
+mod iam;
 pub mod knobs;
 mod process;
 mod provider;
@@ -35,6 +36,7 @@ pub use aws::{
 };
 pub use emulator::Emulator;
 pub use error::{CommandFailure, CommandTimeout, HarnessError};
+pub use iam::EmulatorIam;
 pub use provider::{
     PROVIDER_PACKAGE, PROVIDER_SHORT_SOURCE, PROVIDER_SOURCE, PROVIDER_VERSION, ProviderMirror,
     cli_config_text, config_header, hcl_string, os_arch, provider_binary, workspace_root,
