@@ -18,3 +18,11 @@ if ! command -v moto_server >/dev/null 2>&1 && ! python3 -c 'import moto.server'
   python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
 fi
 python3 -c 'import moto.server, flask' >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
+
+# A throwaway PostgreSQL server runs the SQL dbrail_access_role generates (grant_sql tests).
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "installing PostgreSQL (server binaries for the grant_sql tests)"
+  if [ "$(id -u)" -eq 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
+fi

@@ -12,6 +12,9 @@
 mod desired;
 mod documents;
 pub(crate) mod grant_sql;
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod grant_sql_postgres;
 mod guardrails;
 mod model;
 mod remote;
