@@ -170,7 +170,7 @@ async fn role_life_cycle() {
         iam::list_attached_role_policies(iam_client, "orders-ro", deadline(), &cancel)
             .await
             .unwrap(),
-        [boundary_arn.clone()]
+        std::slice::from_ref(&boundary_arn)
     );
 
     // Delete empties the role first, and is idempotent.

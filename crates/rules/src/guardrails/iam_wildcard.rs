@@ -107,18 +107,17 @@ fn judge_role(role: &AccessRoleSubject, verdict: &mut Verdict) {
             );
         }
     }
-    if let Fact::Known(statements) = &role.trust_policy {
-        if statements
+    if let Fact::Known(statements) = &role.trust_policy
+        && statements
             .iter()
             .any(|s| s.allow && s.principals.iter().any(|p| p == "*" || p.ends_with(":*")))
-        {
-            verdict.fail(
-                Severity::Error,
-                AttrPath::root(),
-                "the trust policy lets any principal assume the role",
-                "name each role, service or OIDC subject that may assume it",
-            );
-        }
+    {
+        verdict.fail(
+            Severity::Error,
+            AttrPath::root(),
+            "the trust policy lets any principal assume the role",
+            "name each role, service or OIDC subject that may assume it",
+        );
     }
 }
 

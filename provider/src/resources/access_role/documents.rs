@@ -31,12 +31,11 @@ fn statement(s: &PolicyStatement) -> Value {
         let mut principals: Map<String, Value> = Map::new();
         for p in &s.principals {
             let (kind, value) = p.split_once(':').unwrap_or(("AWS", p));
-            match principals
+            if let Value::Array(items) = principals
                 .entry(kind.to_owned())
                 .or_insert_with(|| json!([]))
             {
-                Value::Array(items) => items.push(Value::String(value.to_owned())),
-                _ => {}
+                items.push(Value::String(value.to_owned()));
             }
         }
         out.insert("Principal".into(), Value::Object(principals));
