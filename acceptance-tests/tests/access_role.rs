@@ -8,7 +8,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use dbrail_acceptance_tests::{
-    Emulator, EmulatorIam, HarnessError, REGION, Workspace, assert_contains, config_header, step,
+    Emulator, EmulatorIam, EmulatorRds, HarnessError, REGION, Workspace, assert_contains,
+    config_header, step,
 };
 use serde_json::{Value, json};
 
@@ -248,5 +249,96 @@ fn guardrails_fail_at_plan_time_on_the_attribute() -> Result<(), HarnessError> {
 
     step("nothing was created along the way");
     assert!(ours(&iam)?.is_empty());
+    Ok(())
+}
+
+#[test]
+fn a_role_for_a_real_dbrail_cluster_names_its_resource_id_and_secret() -> Result<(), HarnessError> {
+    let emulator = Emulator::start()?;
+    let iam = EmulatorIam::connect(&emulator)?;
+    let rds = EmulatorRds::connect(&emulator)?;
+    let subnets = emulator
+        .default_subnets()?
+        .into_iter()
+        .take(3)
+        .map(|(id, _)| format!("\"{id}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let header = config_header();
+    let hcl = format!(
+        r#"{header}resource "dbrail_parameter_baseline" "pg" {{
+  name   = "orders-pg16"
+  family = "aurora-postgresql16"
+}}
+
+resource "dbrail_cluster" "orders" {{
+  name                = "orders"
+  engine              = "aurora-postgresql"
+  engine_version      = "16"
+  tier                = "development"
+  instance_class      = "db.r6g.large"
+  readers             = 0
+  subnet_ids          = [{subnets}]
+  monitoring_role_arn = "arn:aws:iam::{ACCOUNT}:role/rds-monitoring"
+  parameter_baseline  = dbrail_parameter_baseline.pg
+}}
+
+resource "dbrail_access_role" "app" {{
+  name                = "orders-app"
+  tier                = "read_write"
+  environment         = "development"
+  engine              = "aurora-postgresql"
+  cluster_resource_id = dbrail_cluster.orders.cluster_resource_id
+  db_user             = "orders_app"
+  trusted_services    = ["ecs-tasks.amazonaws.com"]
+}}
+
+resource "dbrail_access_role" "oncall" {{
+  name              = "orders-oncall"
+  tier              = "break_glass"
+  environment       = "development"
+  master_secret_arn = dbrail_cluster.orders.master_user_secret_arn
+  trusted_role_arns = ["arn:aws:iam::{ACCOUNT}:role/dba-oncall"]
+}}
+"#
+    );
+    let ws = Workspace::new(&[("main.tf", &hcl)], &emulator)?;
+    ws.init()?;
+
+    step("without a boundary in development the rule warns; the policy waits for the cluster");
+    let plan = ws.plan_detailed()?.expect_changes()?;
+    assert_contains(&plan.combined(), "DB-ACCESS-BOUNDARY");
+
+    step("apply: the roles name the cluster's resource id and its master secret");
+    ws.apply()?;
+    let described = rds
+        .block_on(
+            rds.client()
+                .describe_db_clusters()
+                .db_cluster_identifier("orders")
+                .send(),
+        )
+        .map_err(|e| HarnessError::Aws {
+            operation: "DescribeDBClusters(orders)".to_owned(),
+            detail: format!("{e:?}"),
+        })?;
+    let cluster = &described.db_clusters()[0];
+    let resource_id = cluster.db_cluster_resource_id().expect("resource id");
+    assert!(resource_id.starts_with("cluster-"), "{resource_id}");
+    let secret = cluster
+        .master_user_secret()
+        .and_then(|s| s.secret_arn())
+        .expect("master secret");
+    let app = iam.role_policy("orders-app", POLICY)?.expect("app policy");
+    assert_eq!(
+        app["Statement"]["Resource"],
+        format!("arn:aws:rds-db:{REGION}:{ACCOUNT}:dbuser:{resource_id}/orders_app"),
+        "{app:#}"
+    );
+    let oncall = iam
+        .role_policy("orders-oncall", POLICY)?
+        .expect("oncall policy");
+    assert_eq!(oncall["Statement"]["Resource"], secret, "{oncall:#}");
+    ws.plan_detailed()?.expect_no_changes()?;
     Ok(())
 }
