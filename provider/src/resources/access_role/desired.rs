@@ -62,7 +62,8 @@ impl Desired {
             schema: state.schema.clone(),
             account,
         };
-        if state.cluster_resource_id.is_some() != state.db_user.is_some() {
+        let half_pair = state.cluster_resource_id.is_some() != state.db_user.is_some();
+        if half_pair {
             let missing = if state.db_user.is_none() {
                 "db_user"
             } else {
@@ -81,6 +82,7 @@ impl Desired {
                 "Set trusted_role_arns, trusted_services or an oidc block.",
             );
         }
+        // A half-set pair was reported above; "connects to nothing" would repeat it.
         match tier {
             AccessTier::BreakGlass if desired.master_secret_arn.is_none() => diags.error_at(
                 AttributePath::attr("master_secret_arn"),
@@ -88,7 +90,7 @@ impl Desired {
                 "Set master_secret_arn = dbrail_cluster.<name>.master_user_secret_arn; it is the only thing a break-glass role may read.",
             ),
             AccessTier::BreakGlass => {}
-            _ if desired.targets.is_empty() => diags.error_at(
+            _ if desired.targets.is_empty() && !half_pair => diags.error_at(
                 AttributePath::attr("db_user"),
                 "The role connects to nothing",
                 "Set cluster_resource_id and db_user, or add target blocks.",
@@ -155,5 +157,68 @@ impl Desired {
         let users: Vec<String> = self.targets.iter().map(|(_, u)| u.clone()).collect();
         self.engine
             .map(|engine| grant_sql(engine, self.tier, &users, self.schema.as_deref()))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn account() -> Option<Account> {
+        Some(Account {
+            partition: "aws".into(),
+            region: "eu-west-1".into(),
+            account_id: "111122223333".into(),
+        })
+    }
+
+    fn state(tier: &str) -> State {
+        State {
+            name: "orders".into(),
+            tier: Some(tier.into()),
+            engine: Some("aurora-postgresql".into()),
+            cluster_resource_id: Some("cluster-ABC".into()),
+            db_user: Some("orders_ro".into()),
+            trusted_role_arns: Some(vec!["arn:aws:iam::111122223333:role/app".into()]),
+            ..State::default()
+        }
+    }
+
+    fn error_paths(d: &Diagnostics) -> Vec<String> {
+        d.iter()
+            .filter_map(|d| d.attribute.as_ref().map(ToString::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn a_connect_role_grants_exactly_its_arns() {
+        let d = Desired::from_state(&state("read_only"), account()).unwrap();
+        assert_eq!(
+            d.connect_arns().unwrap(),
+            ["arn:aws:rds-db:eu-west-1:111122223333:dbuser:cluster-ABC/orders_ro"]
+        );
+        let policy: serde_json::Value = serde_json::from_str(&d.policy_json().unwrap()).unwrap();
+        assert_eq!(policy["Statement"]["Action"], "rds-db:connect");
+        assert!(d.grant_sql().unwrap().contains("GRANT rds_iam"));
+        // Without the provider's identity the ARNs are not known yet.
+        let d = Desired::from_state(&state("read_only"), None).unwrap();
+        assert!(d.policy_json().is_none());
+    }
+
+    #[test]
+    fn structural_problems_name_their_attribute() {
+        let mut s = state("break_glass");
+        s.trusted_role_arns = None;
+        let err = Desired::from_state(&s, account()).unwrap_err();
+        assert_eq!(
+            error_paths(&err),
+            ["trusted_role_arns", "master_secret_arn"]
+        );
+
+        let mut s = state("read_write");
+        s.db_user = None;
+        let err = Desired::from_state(&s, account()).unwrap_err();
+        assert_eq!(error_paths(&err), ["db_user"]);
     }
 }
