@@ -69,7 +69,7 @@ pub fn markdown() -> String {
          # dbrail rule catalogue\n\n\
          Every rule below runs in the provider at plan time (on `dbrail_*` resources) and in \
          `dbrail policy check` in CI (on dbrail and plain AWS resources in a \
-         `terraform show -json` plan or state), except those marked *policy command only*.\n\n\
+         `terraform show -json` plan or state).\n\n\
          | Rule | Title | Controls |\n|---|---|---|\n",
     );
     for rule in &rules {
