@@ -249,6 +249,30 @@ fn guardrails_fail_at_plan_time_on_the_attribute() -> Result<(), HarnessError> {
 
     step("nothing was created along the way");
     assert!(ours(&iam)?.is_empty());
+
+    step("a role someone else created under the same name is not taken over");
+    iam.block_on(
+        iam.client()
+            .create_role()
+            .role_name("orders-ro")
+            .assume_role_policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+            )
+            .send(),
+    )
+    .map_err(|e| HarnessError::Aws {
+        operation: "CreateRole(foreign)".to_owned(),
+        detail: format!("{e:?}"),
+    })?;
+    ws.write_file("main.tf", &config(&boundary, &["ro"]))?;
+    let failed = ws.run(&["apply", "-auto-approve", "-input=false", "-no-color"])?;
+    assert_ne!(failed.code, Some(0), "{}", failed.stdout);
+    assert_contains(&failed.stderr, "already exists");
+    assert_contains(&failed.stderr, "terraform import");
+    assert!(
+        iam.role_policy_names("orders-ro")?.is_empty(),
+        "the foreign role must be left untouched"
+    );
     Ok(())
 }
 

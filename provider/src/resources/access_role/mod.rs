@@ -92,7 +92,12 @@ fn extra_policy_warnings(state: &State, extra: Vec<String>) -> Diagnostics {
 }
 
 impl AccessRole {
-    async fn apply(&self, ctx: &TfContext<DbrailClient>, planned: State) -> ApplyResult<State> {
+    async fn apply(
+        &self,
+        ctx: &TfContext<DbrailClient>,
+        planned: State,
+        creating: bool,
+    ) -> ApplyResult<State> {
         let remote = match remote(ctx) {
             Ok(r) => r,
             Err(d) => return ApplyResult::failed(d),
@@ -108,6 +113,35 @@ impl AccessRole {
             let (_, diags) = guardrails::evaluate(subject, guardrails::environment(&config));
             if diags.has_errors() {
                 return ApplyResult::failed(diags);
+            }
+        }
+        if creating {
+            // Never adopt a role someone else created: its other policies and trust would
+            // silently become part of this resource.
+            match dbrail_aws::iam::find_role(
+                &remote.client.aws.iam,
+                &planned.name,
+                remote.deadline,
+                remote.cancel,
+            )
+            .await
+            {
+                Ok(Some(_)) => {
+                    return ApplyResult::failed(
+                        Diagnostic::error(
+                            format!("IAM role {} already exists", planned.name),
+                            format!(
+                                "dbrail does not take over a role it did not create. Choose another name, or bring it under management with `terraform import <address> {}`.",
+                                planned.name
+                            ),
+                        )
+                        .at(AttributePath::attr("name")),
+                    );
+                }
+                Ok(None) => {}
+                Err(err) => {
+                    return ApplyResult::failed(operation_error("Looking up the IAM role", &err));
+                }
             }
         }
         if let Err(err) = remote.converge(&planned, &desired).await {
@@ -155,7 +189,7 @@ impl Resource for AccessRole {
         ctx: &TfContext<DbrailClient>,
         req: CreateRequest<State>,
     ) -> ApplyResult<State> {
-        self.apply(ctx, req.planned).await
+        self.apply(ctx, req.planned, true).await
     }
 
     async fn read(
@@ -200,7 +234,7 @@ impl Resource for AccessRole {
         ctx: &TfContext<DbrailClient>,
         req: UpdateRequest<State>,
     ) -> ApplyResult<State> {
-        self.apply(ctx, req.planned).await
+        self.apply(ctx, req.planned, false).await
     }
 
     async fn delete(
