@@ -45,3 +45,11 @@ if [ "${DBRAIL_DEPS_SKIP_GITLAB_CI_LOCAL:-}" != 1 ] && ! command -v rsync >/dev/
     exit 1
   fi
 fi
+
+# A throwaway PostgreSQL server runs the SQL dbrail_access_role generates (grant_sql tests).
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "installing PostgreSQL (server binaries for the grant_sql tests)"
+  if [ "$(id -u)" -eq 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
+fi

@@ -24,6 +24,7 @@ mod emulator;
 mod error;
 pub mod faults;
 mod http;
+mod iam;
 pub mod knobs;
 mod process;
 mod provider;
@@ -36,6 +37,7 @@ pub use aws::{
 };
 pub use emulator::Emulator;
 pub use error::{CommandFailure, CommandTimeout, HarnessError};
+pub use iam::EmulatorIam;
 pub use provider::{
     PROVIDER_PACKAGE, PROVIDER_SHORT_SOURCE, PROVIDER_SOURCE, PROVIDER_VERSION, ProviderMirror,
     cli_config_text, config_header, hcl_string, os_arch, provider_binary, workspace_root,

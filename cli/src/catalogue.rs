@@ -8,8 +8,6 @@ use std::fmt::Write as _;
 use dbrail_rules::{Control, catalogue};
 use serde::Serialize;
 
-use crate::iam::OWN_RULES;
-
 /// One rule as the reports describe it, from the shared catalogue or the command's own checks.
 #[derive(Debug, Serialize)]
 pub struct RuleView<'a> {
@@ -43,18 +41,7 @@ pub fn entries() -> Vec<RuleView<'static>> {
         strictness: rule.strictness.describe(),
         source: "dbrail-rules (provider and policy command)",
     });
-    let own = OWN_RULES.iter().map(|rule| RuleView {
-        id: rule.id,
-        title: rule.title,
-        description: rule.description,
-        rationale: rule.rationale,
-        fix: rule.fix,
-        controls: rule.controls,
-        applies_to: vec!["IAM policy documents"],
-        strictness: "An error in production; a warning in staging and development.",
-        source: "policy command only",
-    });
-    shared.chain(own).collect()
+    shared.collect()
 }
 
 /// The catalogue as JSON.
@@ -82,7 +69,7 @@ pub fn markdown() -> String {
          # dbrail rule catalogue\n\n\
          Every rule below runs in the provider at plan time (on `dbrail_*` resources) and in \
          `dbrail policy check` in CI (on dbrail and plain AWS resources in a \
-         `terraform show -json` plan or state), except those marked *policy command only*.\n\n\
+         `terraform show -json` plan or state).\n\n\
          | Rule | Title | Controls |\n|---|---|---|\n",
     );
     for rule in &rules {

@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use dbrail_rules::{AttrPath, Date, Outcome, PathStep, Tier, Waiver};
 
 use crate::error::InputError;
-use crate::iam::{self, IamOutcome};
 use crate::plan::Plan;
 use crate::rego::{self, CustomFinding, PolicySet};
 use crate::report::{Entry, Report, ResourceReport, Status, WaiverRef};
@@ -60,12 +59,6 @@ pub fn check_plan_with_policies(
                 positions.insert(report.address.clone(), resources.len());
                 resources.push(report);
             }
-        }
-    }
-    for resource in &plan.resources {
-        let tier = options.tier.unwrap_or(Tier::Production);
-        if let Some(outcome) = iam::evaluate(file, resource, tier)? {
-            resources.push(iam_report(resource, tier, outcome, options));
         }
     }
     let kind = if plan.is_plan { "plan" } else { "state" };
@@ -216,74 +209,6 @@ fn entry(target: &Target, applied: &Applied<'_>, outcome: &Outcome) -> Entry {
         _ => entry.status = Status::Undecided,
     }
     entry
-}
-
-fn iam_report(
-    resource: &crate::plan::Resource,
-    tier: Tier,
-    outcome: IamOutcome,
-    options: &CheckOptions,
-) -> ResourceReport {
-    let rule = &iam::IAM_WILDCARD;
-    let mut entry = Entry {
-        rule: rule.id.to_owned(),
-        status: Status::Passed,
-        severity: None,
-        attribute: None,
-        rule_attribute: None,
-        instance_level: false,
-        message: String::new(),
-        fix: String::new(),
-        controls: rule.controls.to_vec(),
-        waiver: None,
-    };
-    match outcome {
-        IamOutcome::Pass => {}
-        IamOutcome::Undecided { attribute } => {
-            entry.status = Status::Undecided;
-            entry.attribute = Some(attribute.to_owned());
-            entry.message = format!("cannot decide until apply: `{attribute}` is unknown");
-            entry.fix = rule.fix.to_owned();
-        }
-        IamOutcome::Fail {
-            attribute,
-            message,
-            severity,
-        } => {
-            entry.severity = Some(severity);
-            entry.attribute = Some(attribute.to_owned());
-            entry.message = message;
-            entry.fix = rule.fix.to_owned();
-            entry.status = if severity == dbrail_rules::Severity::Error {
-                Status::Failed
-            } else {
-                Status::Warning
-            };
-            let waiver = options.waivers.iter().enumerate().find(|(_, w)| {
-                w.rule.trim().eq_ignore_ascii_case(rule.id) && w.covers(&resource.address)
-            });
-            if let Some((index, w)) = waiver {
-                entry.waiver = Some(WaiverRef {
-                    source: "file",
-                    index,
-                    reason: w.reason.clone(),
-                    owner: w.owner.clone(),
-                    expires: w.expires,
-                });
-                if !w.is_expired(options.today) && !w.reason.trim().is_empty() {
-                    entry.status = Status::Waived;
-                }
-            }
-        }
-    }
-    ResourceReport {
-        address: resource.address.clone(),
-        kind: resource.kind.clone(),
-        module: resource.module.clone(),
-        instances: Vec::new(),
-        tier,
-        results: vec![entry],
-    }
 }
 
 /// A custom rule's finding as a report entry; a matching valid file waiver waives it.

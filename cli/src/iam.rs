@@ -1,166 +1,120 @@
-//! IAM policies granting database access to every database.
+//! IAM policy documents as rules subjects.
 //!
 //! `rds-db:connect` on `Resource: "*"` lets the holder log in as any IAM-enabled user of every
-//! cluster in the account; `rds:*` on `*` lets it change or delete any of them. The rules crate
-//! has no IAM subject yet, so this check lives with the command that reads IAM resources; it is
-//! listed in the catalogue output beside the shared rules and reported the same way.
+//! cluster in the account; `rds:*` on `*` lets it change or delete any of them. The check itself
+//! is the shared rule DB-IAM-WILDCARD (the provider runs it on `dbrail_access_role`); this module
+//! only reads the documents of IAM resources into typed statements for it.
 
-use dbrail_rules::{Control, Fact, Severity, Tier};
+use dbrail_rules::access::{IamPolicySubject, PolicyCondition, PolicyStatement};
+use dbrail_rules::{AttrPath, Fact, Subject};
 use serde_json::Value;
 
 use crate::error::InputError;
 use crate::plan::Resource;
-use crate::subjects::attrs;
+use crate::subjects::{Target, attrs};
+use crate::vocabulary::Vocabulary;
 
-/// A check that belongs to the policy command rather than the shared catalogue.
-#[derive(Debug)]
-pub struct OwnRule {
-    /// Stable id.
-    pub id: &'static str,
-    /// One line.
-    pub title: &'static str,
-    /// Markdown description.
-    pub description: &'static str,
-    /// Why it matters.
-    pub rationale: &'static str,
-    /// External controls.
-    pub controls: &'static [Control],
-    /// How to fix a failure.
-    pub fix: &'static str,
+/// The attribute holding the policy document of an IAM resource type, if it has one.
+fn document_attribute(kind: &str) -> Option<&'static str> {
+    match kind {
+        "aws_iam_policy_document" => Some("json"),
+        "aws_iam_policy"
+        | "aws_iam_role_policy"
+        | "aws_iam_user_policy"
+        | "aws_iam_group_policy" => Some("policy"),
+        _ => None,
+    }
 }
 
-/// The IAM wildcard rule.
-pub const IAM_WILDCARD: OwnRule = OwnRule {
-    id: "DB-IAM-WILDCARD",
-    title: "Database access not granted on every database",
-    description: "\
-Checks IAM policy documents (`aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`, \
-`aws_iam_group_policy` and the `json` of `data.aws_iam_policy_document`) for an `Allow` statement \
-granting `rds-db:connect`, `rds-db:*` or `rds:*` (or any `rds`/`rds-db` action with a wildcard) \
-on `Resource: \"*\"`, or `rds-db:connect` on a `dbuser:*` resource. A policy unknown until apply \
-leaves the check undecided.
-
-**Strictness:** an error in production; a warning in staging and development.",
-    rationale: "A wildcard grant turns one leaked role into access to every database in the \
-account; least privilege names the cluster resource id and the database user.",
-    controls: &[Control::pci_dss("7.2.1"), Control::soc2("CC6.3")],
-    fix: "Name the resources: `arn:aws:rds-db:REGION:ACCOUNT:dbuser:CLUSTER_RESOURCE_ID/DB_USER` \
-for rds-db:connect, the cluster ARN for rds: actions.",
-};
-
-/// Every rule of this module.
-pub const OWN_RULES: &[OwnRule] = &[IAM_WILDCARD];
-
-/// Whether `id` names one of this module's rules.
-pub fn is_own_rule(id: &str) -> bool {
-    OWN_RULES
-        .iter()
-        .any(|r| r.id.eq_ignore_ascii_case(id.trim()))
-}
-
-/// The result of the IAM check on one resource.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IamOutcome {
-    /// No wildcard grant.
-    Pass,
-    /// The policy is unknown until apply.
-    Undecided {
-        /// The policy attribute.
-        attribute: &'static str,
-    },
-    /// A wildcard grant.
-    Fail {
-        /// The policy attribute.
-        attribute: &'static str,
-        /// What was found.
-        message: String,
-        /// Severity in the tier.
-        severity: Severity,
-    },
-}
-
-fn strings(value: Option<&Value>) -> Vec<&str> {
+fn strings(value: Option<&Value>) -> Vec<String> {
     match value {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
         _ => Vec::new(),
     }
 }
 
-fn database_action(action: &str) -> bool {
-    let action = action.to_ascii_lowercase();
-    action == "rds-db:connect"
-        || ((action.starts_with("rds:") || action.starts_with("rds-db:")) && action.contains('*'))
+fn principals(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Object(map)) => map
+            .iter()
+            .flat_map(|(kind, v)| {
+                strings(Some(v))
+                    .into_iter()
+                    .map(move |p| format!("{kind}:{p}"))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
-fn wildcard_resource(resource: &str, action: &str) -> bool {
-    resource == "*"
-        || (action.eq_ignore_ascii_case("rds-db:connect") && resource.contains(":dbuser:*"))
+fn conditions(value: Option<&Value>) -> Vec<PolicyCondition> {
+    let Some(Value::Object(operators)) = value else {
+        return Vec::new();
+    };
+    operators
+        .iter()
+        .flat_map(|(operator, keys)| {
+            keys.as_object()
+                .into_iter()
+                .flatten()
+                .map(move |(key, values)| PolicyCondition {
+                    operator: operator.clone(),
+                    key: key.clone(),
+                    values: match values {
+                        Value::Bool(b) => vec![b.to_string()],
+                        other => strings(Some(other)),
+                    },
+                })
+        })
+        .collect()
 }
 
-/// The wildcard grants in one policy document, as messages.
-pub fn wildcard_grants(policy: &Value) -> Vec<String> {
-    let statements = match policy.get("Statement") {
+/// The statements of a policy document (one statement or a list of them).
+pub fn statements(document: &Value) -> Vec<PolicyStatement> {
+    let items = match document.get("Statement") {
         Some(Value::Array(items)) => items.iter().collect(),
         Some(single @ Value::Object(_)) => vec![single],
         _ => Vec::new(),
     };
-    let mut grants = Vec::new();
-    for statement in statements {
-        if statement.get("Effect").and_then(Value::as_str) != Some("Allow") {
-            continue;
-        }
-        for action in strings(statement.get("Action")) {
-            if !database_action(action) {
-                continue;
-            }
-            for resource in strings(statement.get("Resource")) {
-                if wildcard_resource(resource, action) {
-                    grants.push(format!("allows {action} on {resource}"));
-                }
-            }
-        }
-    }
-    grants
+    items
+        .into_iter()
+        .map(|s| PolicyStatement {
+            allow: s.get("Effect").and_then(Value::as_str) == Some("Allow"),
+            actions: strings(s.get("Action")),
+            resources: strings(s.get("Resource")),
+            principals: principals(s.get("Principal")),
+            conditions: conditions(s.get("Condition")),
+        })
+        .collect()
 }
 
-/// Evaluates the IAM check on one resource, or `None` if it holds no policy document.
-pub fn evaluate(
-    file: &str,
-    resource: &Resource,
-    tier: Tier,
-) -> Result<Option<IamOutcome>, InputError> {
-    let attribute = match resource.kind.as_str() {
-        "aws_iam_policy_document" => "json",
-        "aws_iam_policy"
-        | "aws_iam_role_policy"
-        | "aws_iam_user_policy"
-        | "aws_iam_group_policy" => "policy",
-        _ => return Ok(None),
+/// The policy document of an IAM resource as a subject, or `None` for other resource types.
+pub fn target(file: &str, resource: &Resource) -> Result<Option<Target>, InputError> {
+    let Some(attribute) = document_attribute(&resource.kind) else {
+        return Ok(None);
     };
-    let policy = match attrs(file, resource).string(attribute)? {
-        Fact::Known(text) => text,
-        Fact::Unknown => return Ok(Some(IamOutcome::Undecided { attribute })),
-        Fact::Absent => return Ok(Some(IamOutcome::Pass)),
+    let parsed = match attrs(file, resource).string(attribute)? {
+        // A policy that is not JSON is AWS's problem to reject; it grants nothing here.
+        Fact::Known(text) => Fact::Known(
+            serde_json::from_str::<Value>(&text)
+                .map(|doc| statements(&doc))
+                .unwrap_or_default(),
+        ),
+        Fact::Unknown => Fact::Unknown,
+        Fact::Absent => Fact::Absent,
     };
-    // A policy that is not JSON is AWS's problem to reject; it grants nothing here.
-    let Ok(document) = serde_json::from_str::<Value>(&policy) else {
-        return Ok(Some(IamOutcome::Pass));
-    };
-    let grants = wildcard_grants(&document);
-    Ok(Some(if grants.is_empty() {
-        IamOutcome::Pass
-    } else {
-        IamOutcome::Fail {
-            attribute,
-            message: format!("the policy {}", grants.join("; ")),
-            severity: if tier.is_production() {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
-        }
-    }))
+    let subject = IamPolicySubject::new(AttrPath::attribute(attribute), parsed);
+    Ok(Some(Target::new(
+        resource,
+        Subject::IamPolicy(subject),
+        Vocabulary::Dbrail,
+    )))
 }
 
 #[cfg(test)]
@@ -169,20 +123,23 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn finds_wildcard_database_grants() {
-        let bad = json!({"Statement": [{"Effect": "Allow", "Action": ["rds-db:connect"], "Resource": "*"}]});
-        assert_eq!(wildcard_grants(&bad).len(), 1);
-        let bad = json!({"Statement": {"Effect": "Allow", "Action": "rds:*", "Resource": ["*"]}});
-        assert_eq!(wildcard_grants(&bad).len(), 1);
-        let bad = json!({"Statement": [{"Effect": "Allow", "Action": "rds-db:connect",
-            "Resource": "arn:aws:rds-db:eu-west-1:1:dbuser:*/*"}]});
-        assert_eq!(wildcard_grants(&bad).len(), 1);
-        let good = json!({"Statement": [{"Effect": "Allow", "Action": "rds-db:connect",
-            "Resource": "arn:aws:rds-db:eu-west-1:1:dbuser:cluster-ABC/app"}]});
-        assert!(wildcard_grants(&good).is_empty());
-        let deny = json!({"Statement": [{"Effect": "Deny", "Action": "rds:*", "Resource": "*"}]});
-        assert!(wildcard_grants(&deny).is_empty());
-        let other = json!({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]});
-        assert!(wildcard_grants(&other).is_empty());
+    fn reads_statements_principals_and_conditions() {
+        let doc = json!({"Statement": [{
+            "Effect": "Allow", "Action": "sts:AssumeRole",
+            "Principal": {"AWS": ["arn:aws:iam::1:role/a"], "Service": "ec2.amazonaws.com"},
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+        }, {"Effect": "Deny", "Action": ["rds:*"], "Resource": "*"}]});
+        let got = statements(&doc);
+        assert_eq!(got.len(), 2);
+        assert!(got[0].allow && !got[1].allow);
+        assert_eq!(
+            got[0].principals,
+            ["AWS:arn:aws:iam::1:role/a", "Service:ec2.amazonaws.com"]
+        );
+        assert!(got[0].requires_true("aws:MultiFactorAuthPresent"));
+        assert_eq!(got[1].resources, ["*"]);
+        let single =
+            json!({"Statement": {"Effect": "Allow", "Action": "rds:*", "Resource": ["*"]}});
+        assert_eq!(statements(&single)[0].actions, ["rds:*"]);
     }
 }

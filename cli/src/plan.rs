@@ -106,6 +106,7 @@ struct ConfigResource<'a> {
 pub const INSPECTED_TYPES: &[&str] = &[
     "dbrail_cluster",
     "dbrail_parameter_baseline",
+    "dbrail_access_role",
     "aws_rds_cluster",
     "aws_rds_cluster_instance",
     "aws_rds_cluster_parameter_group",

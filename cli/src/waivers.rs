@@ -124,8 +124,7 @@ pub fn parse_allowing(
         })?
     };
     for (index, entry) in entries.iter().enumerate() {
-        let known =
-            dbrail_rules::rule(&entry.rule).is_some() || crate::iam::is_own_rule(&entry.rule);
+        let known = dbrail_rules::rule(&entry.rule).is_some();
         if !known && !custom_rules {
             return Err(InputError::structure(
                 file,
@@ -144,11 +143,7 @@ pub fn parse_allowing(
 const EXPECTED: &str = "expected a list of { rule, resource, reason, owner, expires: YYYY-MM-DD }";
 
 fn known_rules() -> Vec<&'static str> {
-    dbrail_rules::catalogue()
-        .iter()
-        .map(|r| r.id)
-        .chain(crate::iam::OWN_RULES.iter().map(|r| r.id))
-        .collect()
+    dbrail_rules::catalogue().iter().map(|r| r.id).collect()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! here: an `aws_rds_cluster` takes instance-level settings from its `aws_rds_cluster_instance`s
 //! and its TLS and audit settings from the parameter group it names or references.
 
+mod access_role;
 mod aws_cluster;
 mod db_instance;
 mod dbrail;
@@ -84,7 +85,8 @@ pub fn targets(file: &str, plan: &Plan) -> Result<Vec<Target>, InputError> {
                 targets.push(aws_cluster::target(file, &instances, &groups, resource)?)
             }
             "aws_db_instance" => targets.push(db_instance::target(file, resource)?),
-            _ => {}
+            "dbrail_access_role" => targets.push(access_role::target(file, resource)?),
+            _ => targets.extend(crate::iam::target(file, resource)?),
         }
     }
     Ok(targets)

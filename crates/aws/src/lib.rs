@@ -31,6 +31,7 @@ mod config_error;
 mod deadline;
 mod error;
 mod http_client;
+pub mod iam;
 mod identity;
 pub mod rds;
 mod retry;

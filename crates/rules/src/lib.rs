@@ -25,6 +25,7 @@
 //! resources. [`compliance_summary`] condenses outcomes into one [`ComplianceStatus`] per rule for
 //! a resource's `compliance` attribute.
 
+pub mod access;
 mod aliases;
 pub mod baseline;
 mod catalogue;

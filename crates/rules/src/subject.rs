@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::access::{AccessRoleSubject, IamPolicySubject};
 use crate::{ClusterSubject, Engine, Fact};
 
 /// The kinds of subject a rule can apply to.
@@ -26,6 +27,10 @@ pub enum SubjectKind {
     /// An Aurora cluster with its instances (`dbrail_cluster`, or `aws_rds_cluster` with its
     /// `aws_rds_cluster_instance`s).
     Cluster,
+    /// An IAM policy document (`aws_iam_policy`, `aws_iam_role_policy`, ...).
+    IamPolicy,
+    /// An IAM role granting database access (`dbrail_access_role`).
+    AccessRole,
 }
 
 impl SubjectKind {
@@ -35,6 +40,8 @@ impl SubjectKind {
             SubjectKind::ClusterParameterGroup => "cluster parameter groups",
             SubjectKind::InstanceParameterGroup => "instance parameter groups",
             SubjectKind::Cluster => "clusters",
+            SubjectKind::IamPolicy => "IAM policy documents",
+            SubjectKind::AccessRole => "database access roles",
         }
     }
 }
@@ -52,6 +59,10 @@ pub enum Subject {
     ParameterGroup(ParameterGroupSubject),
     /// An Aurora cluster with its instances and effective cluster parameter group.
     Cluster(ClusterSubject),
+    /// An IAM policy document.
+    IamPolicy(IamPolicySubject),
+    /// An IAM role granting database access.
+    AccessRole(AccessRoleSubject),
 }
 
 impl Subject {
@@ -63,6 +74,8 @@ impl Subject {
                 Scope::Instance => SubjectKind::InstanceParameterGroup,
             },
             Subject::Cluster(_) => SubjectKind::Cluster,
+            Subject::IamPolicy(_) => SubjectKind::IamPolicy,
+            Subject::AccessRole(_) => SubjectKind::AccessRole,
         }
     }
 
@@ -70,7 +83,7 @@ impl Subject {
     pub fn as_parameter_group(&self) -> Option<&ParameterGroupSubject> {
         match self {
             Subject::ParameterGroup(group) => Some(group),
-            Subject::Cluster(_) => None,
+            Subject::Cluster(_) | Subject::IamPolicy(_) | Subject::AccessRole(_) => None,
         }
     }
 
@@ -78,7 +91,7 @@ impl Subject {
     pub fn as_cluster(&self) -> Option<&ClusterSubject> {
         match self {
             Subject::Cluster(cluster) => Some(cluster),
-            Subject::ParameterGroup(_) => None,
+            Subject::ParameterGroup(_) | Subject::IamPolicy(_) | Subject::AccessRole(_) => None,
         }
     }
 }
@@ -86,6 +99,18 @@ impl Subject {
 impl From<ClusterSubject> for Subject {
     fn from(cluster: ClusterSubject) -> Self {
         Subject::Cluster(cluster)
+    }
+}
+
+impl From<IamPolicySubject> for Subject {
+    fn from(policy: IamPolicySubject) -> Self {
+        Subject::IamPolicy(policy)
+    }
+}
+
+impl From<AccessRoleSubject> for Subject {
+    fn from(role: AccessRoleSubject) -> Self {
+        Subject::AccessRole(role)
     }
 }
 

@@ -6,6 +6,11 @@
 //! [`cluster`]. The catalogue order is the order of [`RULES`]: numbered guardrails by number,
 //! then dbrail's own checks.
 
+mod access_boundary;
+mod access_db_user;
+mod access_least_privilege;
+mod access_mfa;
+mod access_session;
 mod admin_defaults;
 mod audit;
 mod backup;
@@ -13,6 +18,7 @@ mod cluster;
 mod deletion;
 mod encryption;
 mod iam_auth;
+pub(crate) mod iam_wildcard;
 mod log_exports;
 mod log_statement;
 mod master_password;
@@ -27,11 +33,12 @@ mod values;
 mod versions;
 
 use crate::{Engine, Rule};
+pub(crate) use access_mfa::MFA_KEY;
 pub use log_exports::required_log_exports;
 use requirement::Requirement;
 
 /// Every rule, in catalogue order.
-pub(crate) static RULES: [Rule; 15] = [
+pub(crate) static RULES: [Rule; 21] = [
     encryption::RULE,
     public_access::RULE,
     deletion::RULE,
@@ -47,6 +54,12 @@ pub(crate) static RULES: [Rule; 15] = [
     admin_defaults::RULE,
     master_password::RULE,
     log_statement::RULE,
+    iam_wildcard::RULE,
+    access_least_privilege::RULE,
+    access_boundary::RULE,
+    access_session::RULE,
+    access_db_user::RULE,
+    access_mfa::RULE,
 ];
 
 /// Every parameter requirement of every rule.
