@@ -38,7 +38,10 @@ const WORKERS: usize = 4;
 /// other rule in `docs/rules.md` must have a case.
 const NOT_VIOLABLE: &[(&str, &str)] = &[
     ("G3", "dbrail_cluster never makes an instance public"),
-    ("G5", "dbrail_cluster always enables IAM database authentication"),
+    (
+        "G5",
+        "dbrail_cluster always enables IAM database authentication",
+    ),
     (
         "G14",
         "dbrail_cluster always copies tags to snapshots; the provider has no required tags",
@@ -272,11 +275,9 @@ fn every_case_of_the_corpus_is_refused_with_its_diagnostic_at_its_attribute() {
                     };
                     let failure = match run_case(case, &emulator, &mirror) {
                         Ok((problems, _)) if problems.is_empty() => continue,
-                        Ok((problems, took)) => format!(
-                            "{} ({took:?}):\n  - {}",
-                            case.name,
-                            problems.join("\n  - ")
-                        ),
+                        Ok((problems, took)) => {
+                            format!("{} ({took:?}):\n  - {}", case.name, problems.join("\n  - "))
+                        }
                         // A timeout (a hang, killed) or a command that could not run.
                         Err(err) => format!("{}: {err}", case.name),
                     };
@@ -300,7 +301,11 @@ fn catalogue_ids() -> Vec<String> {
     let rules = std::fs::read_to_string(workspace_root().join("docs/rules.md")).unwrap();
     rules
         .lines()
-        .filter_map(|l| l.strip_prefix("| [")?.split_once(']').map(|(id, _)| id.to_owned()))
+        .filter_map(|l| {
+            l.strip_prefix("| [")?
+                .split_once(']')
+                .map(|(id, _)| id.to_owned())
+        })
         .collect()
 }
 
@@ -325,7 +330,10 @@ fn every_violable_rule_of_the_catalogue_has_a_case() {
         "rules without a corpus case (add a file to acceptance-tests/corpus/): {missing:?}"
     );
     for (id, _) in NOT_VIOLABLE {
-        assert!(ids.contains(&(*id).to_owned()), "{id} is no longer in the catalogue");
+        assert!(
+            ids.contains(&(*id).to_owned()),
+            "{id} is no longer in the catalogue"
+        );
     }
 }
 
@@ -345,7 +353,10 @@ fn headers_are_parsed_strictly() {
         }
     );
     assert_eq!(case.outcome, Outcome::Warning);
-    assert!(parse_case("x", "# at: provider region\n").is_err(), "no expect");
+    assert!(
+        parse_case("x", "# at: provider region\n").is_err(),
+        "no expect"
+    );
     assert!(parse_case("x", "# expect: a\n").is_err(), "no at");
     assert!(parse_case("x", "# expect: a\n# at: x.y\n# expcet: b\n").is_err());
     assert!(parse_case("x", "# expect: a\n# at: nowhere\n").is_err());
@@ -355,7 +366,11 @@ fn headers_are_parsed_strictly() {
 fn judging_finds_the_diagnostic_its_attribute_and_crashes() {
     let case = parse_case("x", "# expect: [G12]\n# at: dbrail_cluster.x readers\n").unwrap();
     let good = "╷\n│ Error: [G12] Multi-AZ\n│\n│   with dbrail_cluster.x,\n│   on main.tf line 15, in resource \"dbrail_cluster\" \"x\":\n│   15:   readers             = 0\n│\n│ readers = 0\n╵\n";
-    assert!(judge(&case, Some(1), good).is_empty(), "{:?}", judge(&case, Some(1), good));
+    assert!(
+        judge(&case, Some(1), good).is_empty(),
+        "{:?}",
+        judge(&case, Some(1), good)
+    );
     let elsewhere = good.replace("readers             = 0", "readers_x = 0");
     assert_eq!(judge(&case, Some(1), &elsewhere).len(), 1);
     assert_eq!(judge(&case, Some(0), good).len(), 1, "wrong exit code");
