@@ -15,7 +15,7 @@ mod dyn_resource;
 mod planning;
 mod provider;
 mod resource;
-mod validate;
+pub(crate) mod validate;
 
 pub use capabilities::{ImportState, ModifyPlan, PlanChange, UpgradeState, ValidateConfig};
 pub use context::Context;

@@ -59,7 +59,13 @@ impl<P: Provider> provider_server::Provider for ProviderRpc<P> {
             "provider configuration",
         ) {
             Ok(config) => guarded("ValidateProviderConfig", async {
-                self.state.provider.validate_config(&config)
+                // Schema-declared validators first (as for resources), then the provider's own.
+                let mut diags = crate::framework::validate::run_validators(
+                    &self.state.provider_schema.block,
+                    &config,
+                );
+                diags.extend(self.state.provider.validate_config(&config));
+                diags
             })
             .await
             .unwrap_or_else(|d| d),

@@ -35,11 +35,14 @@ fn known_u32(value: Option<&Value>, default: Option<u32>) -> Fact<u32> {
     match value {
         None | Some(Value::Null) => default.map_or(Fact::Absent, Fact::Known),
         Some(v) if !v.is_wholly_known() => Fact::Unknown,
+        // A number that is no whole count (negative, fractional, huge) is set, just invalid:
+        // schema validation reports it, and the rules stay undecided rather than reading it as
+        // "not set".
         Some(v) => v
             .as_number()
             .and_then(|n| n.as_u64())
             .and_then(|n| u32::try_from(n).ok())
-            .map_or(Fact::Absent, Fact::Known),
+            .map_or(Fact::Unknown, Fact::Known),
     }
 }
 
@@ -368,6 +371,28 @@ mod tests {
         );
         let map = compliance(&evaluation.outcomes).expect("all decided");
         assert!(map.values().all(|v| v == "passed"), "{map:?}");
+    }
+
+    #[test]
+    fn an_invalid_reader_count_is_not_reported_as_unset() {
+        for bad in ["-1", "1.5", "1e400"] {
+            let mut c = config("production", 2, baseline());
+            if let Value::Object(m) = &mut c {
+                m.insert(
+                    "readers".into(),
+                    Value::Number(bad.parse().expect("number")),
+                );
+            }
+            let evaluation = evaluate(&c, zones(3));
+            assert!(
+                !evaluation
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.summary.starts_with("[G12]")),
+                "readers = {bad}: {:?}",
+                evaluation.diagnostics
+            );
+        }
     }
 
     #[test]
