@@ -45,8 +45,13 @@ deps:
 	@bash .ci/deps.sh
 
 ## bench: startup, schema and memory measurements against Terraform's own baseline
-bench: deps build
+bench: deps build bench-policy
 	bash benches/provider.sh target/release/terraform-provider-dbrail
 
 clean:
 	cargo clean
+
+## bench-policy: `dbrail policy check` against checkov on generated plans of 10 to 10,000 databases
+bench-policy:
+	cargo build --release -p dbrail-cli
+	bash benches/policy.sh target/release/dbrail
