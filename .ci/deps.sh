@@ -18,3 +18,6 @@ if ! command -v moto_server >/dev/null 2>&1 && ! python3 -c 'import moto.server'
   python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
 fi
 python3 -c 'import moto.server, flask' >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
+
+# Report schema validation in the policy command's tests (SARIF: JSON schema; JUnit: XSD).
+python3 -c 'import jsonschema, xmlschema' >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check 'jsonschema>=4,<5' 'xmlschema>=3,<5'
