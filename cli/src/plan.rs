@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::error::{InputError, byte_offset};
+use crate::error::{InputError, byte_offset, line_column};
 
 #[derive(Deserialize)]
 struct Document<'a> {
@@ -365,6 +365,21 @@ fn references(resource: &ConfigResource) -> BTreeMap<String, Vec<String>> {
 }
 
 fn syntax(file: &str, input: &[u8], error: &serde_json::Error) -> InputError {
+    // serde reports a bad byte in a string at the string's end; point at the byte itself.
+    if let Err(utf8) = std::str::from_utf8(input) {
+        let at = utf8.valid_up_to();
+        if at <= byte_offset(input, error.line(), error.column()) {
+            let (line, column) = line_column(input, at);
+            return InputError::Syntax {
+                file: file.to_owned(),
+                format: "JSON",
+                offset: at,
+                line,
+                column,
+                detail: "invalid UTF-8; expected a UTF-8 JSON document".to_owned(),
+            };
+        }
+    }
     let (line, column) = (error.line(), error.column());
     let detail = if error.is_eof() {
         format!("{}; the document is truncated", describe(error))
