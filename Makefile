@@ -55,3 +55,7 @@ clean:
 bench-policy:
 	cargo build --release -p dbrail-cli
 	bash benches/policy.sh target/release/dbrail
+
+## fuzz: each fuzz target (value codec, plan reader, waivers parser) for FUZZ_SECONDS (default 30)
+fuzz:
+	bash fuzz/run.sh
