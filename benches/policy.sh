@@ -10,7 +10,7 @@
 #            BENCH_POLICY_RUNS (default 10) runs after one warm-up, and the peak RSS.
 #   checkov  `checkov -f PLAN --framework terraform_plan` (its CLI report to /dev/null), installed
 #            with pip into a throwaway virtualenv in the temp dir (or CHECKOV=/path/to/checkov):
-#            BENCH_CHECKOV_RUNS (default 1) runs after one warm-up. Without network access to
+#            BENCH_CHECKOV_RUNS (default 1, then without a warm-up) runs. Without network access to
 #            PyPI its rows say so and the dbrail rows are still printed.
 #
 # Both tools run in this one invocation on this machine, so their ratio holds even on a busy

@@ -2,7 +2,8 @@
 
 Usage: python3 benches/policy_measure.py RUNS -- CMD...
 
-Runs CMD RUNS times after one warm-up run (which fills the page cache), stdout to /dev/null,
+Runs CMD RUNS times after one warm-up run (which fills the page cache; none when RUNS is 1, for
+tools that take minutes), stdout to /dev/null,
 and prints `median_ms min_ms peak_kib exit_code`. Peak RSS is the largest resident set of the
 process and of the children it waited for (a tool that forks workers is charged for its biggest
 one), as GNU time reports it. A child forked straight from Python would be charged for Python's
@@ -29,7 +30,8 @@ def main():
     samples, peak, code = [], 0, 0
     with open(os.devnull, "wb") as devnull, tempfile.NamedTemporaryFile("r") as report:
         wrapped = [gnu_time, "-f", "%M %x", "-o", report.name, *command] if gnu_time else command
-        for i in range(runs + 1):
+        warm_up = 1 if runs > 1 else 0
+        for i in range(runs + warm_up):
             start = time.perf_counter()
             child = subprocess.Popen(wrapped, stdout=devnull, stderr=subprocess.PIPE)
             _, status, usage = os.wait4(child.pid, 0)
@@ -43,7 +45,7 @@ def main():
                 kib, code = int(fields[-2]), int(fields[-1])
             if code not in (0, 1):  # 1: findings, the expected verdict on these plans
                 sys.exit(f"{command[0]} exited {code}: {stderr.strip()[-2000:]}")
-            if i == 0 and runs > 1:
+            if i < warm_up:
                 continue
             samples.append(elapsed)
             peak = max(peak, kib)
