@@ -5,7 +5,9 @@
 # libFuzzer needs the compiler's `-Z` flags; with only a stable toolchain, RUSTC_BOOTSTRAP=1
 # lets stable rustc accept them. The targets are built without a sanitizer: the code under
 # test forbids `unsafe`, so AddressSanitizer would add build time and find nothing Rust's own
-# checks miss; debug assertions and overflow checks stay on. New corpus entries go to a temp
+# checks miss; debug assertions and overflow checks stay on. The build is unoptimised unless
+# FUZZ_RELEASE=1: cargo-fuzz's release build uses one codegen unit for every dependency (tonic,
+# rustls, regorus...), which takes many times longer to compile than short runs gain. New corpus entries go to a temp
 # dir (the tree stays clean); a crash is kept in fuzz/artifacts/<target>/ and fails the run:
 # turn it into a regression test beside the code it broke.
 set -euo pipefail
@@ -25,13 +27,16 @@ cd "$HERE"
 # Start from the workspace's lock file so the targets test the dependency versions dbrail ships.
 [ -f Cargo.lock ] || cp ../Cargo.lock Cargo.lock
 
+PROFILE=(--dev)
+[ "${FUZZ_RELEASE:-0}" = 1 ] && PROFILE=()
+
 CORPUS=$(mktemp -d "${TMPDIR:-/tmp}/dbrail-fuzz-XXXXXX")
 trap 'rm -rf "$CORPUS"' EXIT
 status=0
 for target in "${TARGETS[@]}"; do
   mkdir -p "$CORPUS/$target"
   echo "== $target: ${SECONDS_EACH}s" >&2
-  if cargo fuzz run --sanitizer none --debug-assertions "$target" "$CORPUS/$target" "seeds/$target" -- \
+  if cargo fuzz run "${PROFILE[@]}" --sanitizer none --debug-assertions "$target" "$CORPUS/$target" "seeds/$target" -- \
        -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
        2>"$CORPUS/$target.log"; then
     grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' "$CORPUS/$target.log" >&2 || true
