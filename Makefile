@@ -51,6 +51,8 @@ bench: deps build bench-policy
 clean:
 	cargo clean
 
+.PHONY: bench-policy fuzz
+
 ## bench-policy: `dbrail policy check` against checkov on generated plans of 10 to 10,000 databases
 bench-policy:
 	cargo build --release -p dbrail-cli
