@@ -26,6 +26,7 @@
 //! a resource's `compliance` attribute.
 
 mod aliases;
+mod backup_subject;
 pub mod baseline;
 mod catalogue;
 mod cluster_subject;
@@ -47,6 +48,7 @@ mod waiver;
 mod testing;
 
 pub use aliases::{cluster_attribute_aliases, cluster_instance_attributes};
+pub use backup_subject::{BackupCopy, BackupPolicySubject, LockMode, VaultLock};
 pub use catalogue::{catalogue, evaluate, rule};
 pub use cluster_subject::ClusterSubject;
 pub use compliance::{ComplianceStatus, compliance_summary};

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ClusterSubject, Engine, Fact};
+use crate::{BackupPolicySubject, ClusterSubject, Engine, Fact};
 
 /// The kinds of subject a rule can apply to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -26,6 +26,9 @@ pub enum SubjectKind {
     /// An Aurora cluster with its instances (`dbrail_cluster`, or `aws_rds_cluster` with its
     /// `aws_rds_cluster_instance`s).
     Cluster,
+    /// An AWS Backup policy: vault, plan rule and vault lock (`dbrail_backup_policy`, or
+    /// `aws_backup_plan` with the vault and lock it targets).
+    BackupPolicy,
 }
 
 impl SubjectKind {
@@ -35,6 +38,7 @@ impl SubjectKind {
             SubjectKind::ClusterParameterGroup => "cluster parameter groups",
             SubjectKind::InstanceParameterGroup => "instance parameter groups",
             SubjectKind::Cluster => "clusters",
+            SubjectKind::BackupPolicy => "backup policies",
         }
     }
 }
@@ -52,6 +56,8 @@ pub enum Subject {
     ParameterGroup(ParameterGroupSubject),
     /// An Aurora cluster with its instances and effective cluster parameter group.
     Cluster(ClusterSubject),
+    /// An AWS Backup vault, plan rule and vault lock.
+    BackupPolicy(BackupPolicySubject),
 }
 
 impl Subject {
@@ -63,6 +69,7 @@ impl Subject {
                 Scope::Instance => SubjectKind::InstanceParameterGroup,
             },
             Subject::Cluster(_) => SubjectKind::Cluster,
+            Subject::BackupPolicy(_) => SubjectKind::BackupPolicy,
         }
     }
 
@@ -70,7 +77,7 @@ impl Subject {
     pub fn as_parameter_group(&self) -> Option<&ParameterGroupSubject> {
         match self {
             Subject::ParameterGroup(group) => Some(group),
-            Subject::Cluster(_) => None,
+            Subject::Cluster(_) | Subject::BackupPolicy(_) => None,
         }
     }
 
@@ -78,8 +85,22 @@ impl Subject {
     pub fn as_cluster(&self) -> Option<&ClusterSubject> {
         match self {
             Subject::Cluster(cluster) => Some(cluster),
-            Subject::ParameterGroup(_) => None,
+            Subject::ParameterGroup(_) | Subject::BackupPolicy(_) => None,
         }
+    }
+
+    /// The backup policy, if the subject is one.
+    pub fn as_backup_policy(&self) -> Option<&BackupPolicySubject> {
+        match self {
+            Subject::BackupPolicy(policy) => Some(policy),
+            Subject::ParameterGroup(_) | Subject::Cluster(_) => None,
+        }
+    }
+}
+
+impl From<BackupPolicySubject> for Subject {
+    fn from(policy: BackupPolicySubject) -> Self {
+        Subject::BackupPolicy(policy)
     }
 }
 

@@ -9,6 +9,7 @@
 mod admin_defaults;
 mod audit;
 mod backup;
+mod backup_plan;
 mod cluster;
 mod deletion;
 mod encryption;
@@ -31,12 +32,13 @@ pub use log_exports::required_log_exports;
 use requirement::Requirement;
 
 /// Every rule, in catalogue order.
-pub(crate) static RULES: [Rule; 15] = [
+pub(crate) static RULES: [Rule; 16] = [
     encryption::RULE,
     public_access::RULE,
     deletion::RULE,
     iam_auth::RULE,
     backup::RULE,
+    backup_plan::RULE,
     log_exports::RULE,
     audit::RULE,
     tls::RULE,

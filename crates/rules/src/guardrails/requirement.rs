@@ -88,6 +88,7 @@ pub(crate) fn evaluate(
     match subject {
         Subject::ParameterGroup(group) => evaluate_group(rule, requirements, group),
         Subject::Cluster(cluster) => through_baseline::evaluate(rule, requirements, cluster),
+        Subject::BackupPolicy(_) => Vec::new(),
     }
 }
 
