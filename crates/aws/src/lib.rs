@@ -25,6 +25,7 @@
 //!   client is built here with rustls + ring and given to every service config.
 
 mod backoff;
+pub mod backup;
 mod classify;
 mod clients;
 mod config_error;
