@@ -1,7 +1,8 @@
 //! AWS access for dbrail, in one place.
 //!
 //! Resources never talk to the AWS SDK directly: they get [`Clients`] from [`connect`] at
-//! provider-configure time and call the finders and operations in [`rds`]. Everything here is
+//! provider-configure time and call the finders and operations in [`rds`] and
+//! [`backup`]. Everything here is
 //! Terraform-agnostic; the provider maps [`ConfigError::attribute`] and
 //! [`OperationError`] onto diagnostics.
 //!

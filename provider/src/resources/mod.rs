@@ -1,5 +1,6 @@
 //! dbrail's managed resource types, one module each.
 
+mod backup_policy;
 mod cluster;
 mod common;
 mod parameter_baseline;
@@ -13,5 +14,6 @@ pub(crate) fn all() -> Vec<Arc<dyn DynResource<DbrailClient>>> {
     vec![
         erase(parameter_baseline::ParameterBaseline),
         erase(cluster::ClusterResource),
+        erase(backup_policy::BackupPolicy),
     ]
 }

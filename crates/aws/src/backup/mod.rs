@@ -22,6 +22,8 @@ mod recovery_point;
 mod selection;
 mod vault;
 
+/// The AWS Backup client type, for callers that hold one from [`crate::Clients`].
+pub use aws_sdk_backup::Client;
 pub use plan::{
     CopyRule, Plan, PlanRule, PlanSpec, create_plan, delete_plan, find_plan, find_plan_by_name,
     update_plan,
@@ -33,5 +35,5 @@ pub use selection::{
 };
 pub use vault::{
     Vault, VaultLockSpec, VaultSpec, create_vault, delete_vault, delete_vault_lock, find_vault,
-    put_vault_lock,
+    list_tags, put_vault_lock,
 };

@@ -211,3 +211,30 @@ pub async fn delete_vault_lock(
         other => other,
     }
 }
+
+/// The tags of a Backup resource (vault or plan) by ARN.
+pub async fn list_tags(
+    backup: &aws_sdk_backup::Client,
+    arn: &str,
+    deadline: Deadline,
+    cancel: &CancellationToken,
+) -> Result<HashMap<String, String>, OperationError> {
+    const OP: &str = "ListTags";
+    let mut token: Option<String> = None;
+    let mut all = HashMap::new();
+    loop {
+        let page = retry(OP, deadline, cancel, || {
+            let request = backup
+                .list_tags()
+                .resource_arn(arn)
+                .set_next_token(token.clone());
+            async move { request.send().await.map_err(|e| classify(OP, e)) }
+        })
+        .await?;
+        all.extend(page.tags().cloned().unwrap_or_default());
+        match page.next_token() {
+            Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+            _ => return Ok(all),
+        }
+    }
+}
