@@ -40,6 +40,9 @@ reference for those calls:
   lock's ``MinRetentionDays``/``MaxRetentionDays`` outside which the lifecycle falls fail the
   job, as AWS documents ("backup and copy jobs ... fail"): ``InvalidParameterValueException``.
 * **ListRecoveryPointsByResource** (``GET /resources/{arn}/recovery-points/``): newest first.
+* **ListTags** (``GET /tags/{arn}``): moto reads the ARN as the second-to-last path segment,
+  which only works with the trailing slash older SDKs send; newer SDKs (the Rust SDK) send none
+  and got the tags of a resource named ``tags``. The ARN is taken from the path either way.
 * **DeleteRecoveryPoint**; **DeleteBackupVault** of an unknown vault is
   ``ResourceNotFoundException`` and of a vault that still holds recovery points is
   ``InvalidRequestException`` (AWS: "a backup vault can be deleted only if it is empty").
@@ -389,7 +392,12 @@ def install():
             vault.num_of_recovery_points = max(0, vault.num_of_recovery_points - 1)
         return "{}"
 
+    def list_tags(self):
+        arn = unquote(self.path.split("?")[0].rstrip("/").split("/tags/", 1)[-1])
+        return json.dumps({"Tags": self.backup_backend.list_tags(resource_arn=arn)})
+
     for name, handler in (
+        ("list_tags", list_tags),
         ("create_backup_selection", create_backup_selection),
         ("get_backup_selection", get_backup_selection),
         ("delete_backup_selection", delete_backup_selection),

@@ -1,5 +1,6 @@
 """Tests of the AWS Backup selections extension, through boto3 against moto in-process."""
 
+import json
 import os
 import time
 import unittest
@@ -190,6 +191,22 @@ class RecoveryPoints(unittest.TestCase):
         self.backup.delete_backup_vault(BackupVaultName="v")
         self.assertEqual(self.backup.list_backup_vaults()["BackupVaultList"], [])
         self.assertEqual(self.code(self.backup.delete_backup_vault, BackupVaultName="v"), "ResourceNotFoundException")
+
+
+@mock_aws
+class Tags(unittest.TestCase):
+    def test_tags_are_listed_with_or_without_a_trailing_slash(self):
+        from moto.backup.responses import BackupResponse
+
+        backup = boto3.client("backup", region_name="us-east-1")
+        arn = backup.create_backup_vault(BackupVaultName="v", BackupVaultTags={"team": "db"})["BackupVaultArn"]
+        self.assertEqual(backup.list_tags(ResourceArn=arn)["Tags"], {"team": "db"})
+        for suffix in ("", "/"):
+            response = BackupResponse()
+            response.path = "/tags/%s%s" % (arn.replace(":", "%3A"), suffix)
+            response.current_account = "123456789012"
+            response.region = "us-east-1"
+            self.assertEqual(json.loads(response.list_tags())["Tags"], {"team": "db"}, suffix)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@
 
 mod assert;
 mod aws;
+mod backup;
 mod emulator;
 mod error;
 mod http;
@@ -33,6 +34,7 @@ pub use assert::{assert_contains, assert_not_contains, contains_normalized, norm
 pub use aws::{
     ClusterMember, ClusterSnapshotView, ClusterView, EmulatorRds, InstanceView, ParameterGroup,
 };
+pub use backup::{EmulatorBackup, PlanView, VaultView};
 pub use emulator::Emulator;
 pub use error::{CommandFailure, CommandTimeout, HarnessError};
 pub use provider::{

@@ -79,6 +79,10 @@ async fn vault_plan_selection_lifecycle() {
         "{}",
         vault.arn
     );
+    let tags = backup::list_tags(b, &vault.arn, deadline(), &cancel)
+        .await
+        .unwrap();
+    assert_eq!(tags.get("team").map(String::as_str), Some("db"), "{tags:?}");
 
     backup::put_vault_lock(
         b,

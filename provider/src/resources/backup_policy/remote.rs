@@ -334,11 +334,20 @@ impl Remote<'_> {
             rule.copies
                 .iter()
                 .map(|copy| {
-                    let by_region = prior.copy_to.iter().flatten().find(|c| {
-                        c.region.as_deref().is_some_and(|r| {
+                    // A vault of the policy's name in this account is what `region` means.
+                    let region = copy
+                        .destination_vault_arn
+                        .split(':')
+                        .nth(3)
+                        .filter(|r| {
                             self.regional_vault_arn(&prior.name, r) == copy.destination_vault_arn
                         })
-                    });
+                        .map(str::to_owned);
+                    let by_region = prior
+                        .copy_to
+                        .iter()
+                        .flatten()
+                        .find(|c| c.region.is_some() && c.region == region);
                     let configured_days = by_region
                         .or_else(|| {
                             prior.copy_to.iter().flatten().find(|c| {
@@ -348,10 +357,8 @@ impl Remote<'_> {
                         .and_then(|c| c.retention_days);
                     let retention = copy.retention_days.map(i64::from);
                     CopyTo {
-                        region: by_region.and_then(|c| c.region.clone()),
-                        vault_arn: by_region
-                            .is_none()
-                            .then(|| copy.destination_vault_arn.clone()),
+                        vault_arn: region.is_none().then(|| copy.destination_vault_arn.clone()),
+                        region,
                         retention_days: if configured_days.is_none()
                             && retention == Some(state.retention_days)
                         {
