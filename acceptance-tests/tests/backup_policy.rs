@@ -193,8 +193,9 @@ fn production_guardrails_fail_at_plan_time() -> Result<(), HarnessError> {
             .replace("retention_days  = 3", "retention_days  = 7"),
     )?;
     let plan = ws.plan_detailed()?.expect_changes()?;
-    assert_contains(&plan.stderr, "Warning");
-    assert_contains(&plan.stderr, "[G7]");
+    // Terraform prints warnings of a successful plan on stdout.
+    assert_contains(&plan.stdout, "Warning");
+    assert_contains(&plan.stdout, "[G7]");
     assert!(
         backup.vault(NAME)?.is_none(),
         "a failed plan created a vault"

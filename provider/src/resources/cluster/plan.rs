@@ -166,15 +166,38 @@ pub(crate) fn modify(change: &mut PlanChange) -> Diagnostics {
         };
         set(&mut change.planned, "db_subnet_group_name", value);
     }
-    // Backup retention: default 7 days.
+    // Backup retention: default 7 days, or the backup policy's floor.
+    let floor = guardrails::backup_floor(&config);
     if let Some(Value::Object(backup)) = change.planned.attr("backup").cloned().as_ref() {
         let mut backup = backup.clone();
         let configured = config
             .attr("backup")
             .and_then(|b| attr(b, "retention_days"))
-            .is_some();
-        if !configured {
-            backup.insert("retention_days".into(), Value::Number(7i64.into()));
+            .cloned();
+        match configured {
+            None => {
+                backup.insert(
+                    "retention_days".into(),
+                    Value::Number(i64::from(floor).into()),
+                );
+            }
+            Some(days) => {
+                let below = days
+                    .as_number()
+                    .and_then(|n| n.as_u64())
+                    .is_some_and(|d| d < u64::from(floor));
+                if below && config.attr("backup_policy").is_some_and(|p| !p.is_null()) {
+                    diags.error_at(
+                        AttributePath::attr("backup").then_attr("retention_days"),
+                        format!("backup.retention_days is below the backup policy's floor of {floor} days"),
+                        format!(
+                            "[G6] The cluster opts into a backup policy that keeps backups {floor} days; \
+                             automated backups must reach at least as far. Remove retention_days (it \
+                             then follows the policy) or set it to {floor} or more."
+                        ),
+                    );
+                }
+            }
         }
         let window_configured = config
             .attr("backup")
