@@ -5,13 +5,15 @@
 //! One lifecycle test covers create (vault with key and compliance lock, plan with continuous
 //! backup and a cross-region copy, tag selection), the plan-time refusal to lower retention under
 //! the lock, import by name and destroy leaving nothing behind. A second test covers the
-//! production guardrails and configuration errors.
+//! production guardrails and configuration errors; a third a cluster opting in (tag and
+//! retention follow the policy) and `dbrail_backup_status` reporting and gating on `max_age`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use dbrail_acceptance_tests::tfjson::resource_values;
+use dbrail_acceptance_tests::tfjson::{output_value, resource_values};
 use dbrail_acceptance_tests::{
-    Emulator, EmulatorBackup, HarnessError, Workspace, assert_contains, config_header, step,
+    Emulator, EmulatorBackup, EmulatorRds, HarnessError, Workspace, assert_contains, config_header,
+    step,
 };
 
 const NAME: &str = "pci-gold";
@@ -200,5 +202,120 @@ fn production_guardrails_fail_at_plan_time() -> Result<(), HarnessError> {
         backup.vault(NAME)?.is_none(),
         "a failed plan created a vault"
     );
+    Ok(())
+}
+
+const CLUSTER: &str = "orders";
+
+/// A development policy and a development cluster that opts into it; `cluster_backup` is extra
+/// HCL for the cluster's `backup` block, `extra` more configuration (the data source).
+fn opt_in_config(key: &str, subnets: &[String], cluster_backup: &str, extra: &str) -> String {
+    let header = config_header();
+    let subnets = subnets
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        r#"{header}resource "dbrail_backup_policy" "gold" {{
+  name              = "{NAME}"
+  tier              = "development"
+  vault_kms_key_arn = "{key}"
+  backup_role_arn   = "{ROLE}"
+  retention_days    = 14
+}}
+
+resource "dbrail_parameter_baseline" "pg" {{
+  name   = "orders-pg16"
+  family = "aurora-postgresql16"
+}}
+
+resource "dbrail_cluster" "orders" {{
+  name               = "{CLUSTER}"
+  engine             = "aurora-postgresql"
+  engine_version     = "16"
+  tier               = "development"
+  instance_class     = "db.r6g.large"
+  readers            = 0
+  subnet_ids         = [{subnets}]
+  kms_key_id          = "{key}"
+  monitoring_role_arn = "arn:aws:iam::123456789012:role/rds-monitoring"
+  deletion_guard      = false
+  parameter_baseline = dbrail_parameter_baseline.pg
+  backup_policy      = dbrail_backup_policy.gold
+{cluster_backup}}}
+{extra}"#
+    )
+}
+
+const STATUS: &str = r#"
+data "dbrail_backup_status" "orders" {
+  cluster_name = dbrail_cluster.orders.name
+  max_age      = "1h"
+}
+
+output "evidence" {
+  value = data.dbrail_backup_status.orders.summary
+}
+"#;
+
+#[test]
+fn cluster_opts_in_and_backup_status_gates_on_max_age() -> Result<(), HarnessError> {
+    let emulator = Emulator::start()?;
+    let backup = EmulatorBackup::connect(&emulator)?;
+    let rds = EmulatorRds::connect(&emulator)?;
+    let key = emulator.create_kms_key()?;
+    let subnets: Vec<String> = emulator
+        .default_subnets()?
+        .into_iter()
+        .map(|(id, _)| id)
+        .take(2)
+        .collect();
+    let ws = Workspace::new(
+        &[("main.tf", &opt_in_config(&key, &subnets, "", ""))],
+        &emulator,
+    )?;
+    ws.init()?;
+
+    step("the cluster opts in: its tag and retention follow the policy");
+    ws.apply()?;
+    let cluster = rds.cluster(CLUSTER)?.expect("cluster exists");
+    assert_eq!(cluster.backup_retention_period, Some(14), "{cluster:?}");
+    assert_eq!(
+        cluster.tags.get("dbrail:backup-policy").map(String::as_str),
+        Some(NAME),
+        "{cluster:?}"
+    );
+    ws.plan_detailed()?.expect_no_changes()?;
+
+    step("a retention below the policy's floor fails at plan time on the attribute");
+    let low = "\n  backup {\n    retention_days = 3\n  }\n";
+    ws.write_file("main.tf", &opt_in_config(&key, &subnets, low, ""))?;
+    let failed = ws.plan_detailed()?.expect_error()?;
+    assert_contains(&failed.stderr, "backup policy's floor of 14 days");
+    assert_contains(&failed.stderr, "retention_days = 3");
+
+    step("backup status with max_age fails while the cluster has no recovery point");
+    ws.write_file("main.tf", &opt_in_config(&key, &subnets, "", STATUS))?;
+    let failed = ws.plan_detailed()?.expect_error()?;
+    assert_contains(&failed.stderr, "has no recovery point");
+    assert_contains(&failed.stderr, "max_age");
+
+    step("after a backup job the status reports it and the plan passes");
+    let point = backup.start_backup_job(NAME, &cluster.arn, ROLE)?;
+    ws.apply()?;
+    let outputs = ws.output_json()?;
+    let evidence = output_value(&outputs, "evidence").expect("evidence output");
+    let evidence = evidence.as_str().unwrap_or_default();
+    assert_contains(evidence, "1 recovery point(s)");
+    assert_contains(evidence, "point-in-time restore reaches");
+
+    step("destroy leaves nothing behind once the recovery point has expired");
+    backup.delete_recovery_point(NAME, &point)?;
+    ws.write_file("main.tf", &opt_in_config(&key, &subnets, "", ""))?;
+    let destroy = ws.destroy()?;
+    assert_contains(&destroy.stdout, "Destroy complete! Resources: 3 destroyed.");
+    assert!(backup.vault(NAME)?.is_none(), "vault left behind");
+    assert!(backup.plan(NAME)?.is_none(), "plan left behind");
     Ok(())
 }
