@@ -7,6 +7,7 @@
 //! and its TLS and audit settings from the parameter group it names or references.
 
 mod aws_cluster;
+mod backup;
 mod db_instance;
 mod dbrail;
 mod groups;
@@ -72,6 +73,7 @@ pub(crate) fn attrs<'a>(file: &'a str, resource: &'a Resource) -> Attrs<'a> {
 pub fn targets(file: &str, plan: &Plan) -> Result<Vec<Target>, InputError> {
     let groups = groups::cluster_groups(file, plan)?;
     let instances = aws_cluster::Instances::index(file, plan)?;
+    let vaults = backup::Vaults::index(file, plan)?;
     let mut targets = Vec::new();
     for resource in &plan.resources {
         match resource.kind.as_str() {
@@ -84,6 +86,8 @@ pub fn targets(file: &str, plan: &Plan) -> Result<Vec<Target>, InputError> {
                 targets.push(aws_cluster::target(file, &instances, &groups, resource)?)
             }
             "aws_db_instance" => targets.push(db_instance::target(file, resource)?),
+            "dbrail_backup_policy" => targets.push(backup::policy(file, resource)?),
+            "aws_backup_plan" => targets.push(backup::plan_target(file, &vaults, resource)?),
             _ => {}
         }
     }

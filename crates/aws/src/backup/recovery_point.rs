@@ -52,7 +52,7 @@ pub async fn list_recovery_points(
             _ => break,
         }
     }
-    all.sort_by(|a, b| b.created.cmp(&a.created));
+    all.sort_by_key(|p| std::cmp::Reverse(p.created));
     Ok(all)
 }
 
