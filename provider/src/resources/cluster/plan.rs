@@ -326,6 +326,58 @@ mod tests {
         assert_eq!(d.attribute, Some(AttributePath::attr("kms_key_id")));
     }
 
+    fn opted_in(retention: Value, floor: i64) -> Value {
+        let mut config = cluster("16", true);
+        if let Value::Object(fields) = &mut config {
+            fields.insert(
+                "backup_policy".into(),
+                obj(&[
+                    ("name", s("gold")),
+                    ("retention_days", Value::Number(floor.into())),
+                ]),
+            );
+            fields.insert(
+                "backup".into(),
+                obj(&[("retention_days", retention), ("window", Value::Null)]),
+            );
+        }
+        config
+    }
+
+    #[test]
+    fn a_backup_policy_raises_unset_retention_to_its_floor_capped_at_35() {
+        for (floor, expected) in [(14, 14), (3, 7), (90, 35)] {
+            let mut c = change(None, opted_in(Value::Null, floor), Vec::new());
+            modify(&mut c);
+            let planned = c
+                .planned
+                .attr("backup")
+                .and_then(|b| b.attr("retention_days"));
+            assert_eq!(
+                planned,
+                Some(&Value::Number(expected.into())),
+                "floor {floor}"
+            );
+        }
+    }
+
+    #[test]
+    fn retention_configured_below_the_policy_floor_is_an_error_on_the_attribute() {
+        let mut c = change(None, opted_in(Value::Number(3i64.into()), 14), Vec::new());
+        let diags = modify(&mut c);
+        let d = diags
+            .iter()
+            .find(|d| d.summary.contains("floor of 14 days"))
+            .expect("an error naming the floor");
+        assert!(d.is_error());
+        assert_eq!(
+            d.attribute,
+            Some(AttributePath::attr("backup").then_attr("retention_days"))
+        );
+        let mut c = change(None, opted_in(Value::Number(21i64.into()), 14), Vec::new());
+        assert!(!modify(&mut c).iter().any(|d| d.summary.contains("floor")));
+    }
+
     #[test]
     fn the_guard_in_effect_is_the_prior_one() {
         // Turning the guard off and replacing in the same plan is refused.

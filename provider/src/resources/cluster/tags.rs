@@ -56,6 +56,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_backup_policy_is_recorded_as_its_tag() {
+        let state = State {
+            tier: "staging".into(),
+            backup_policy: Some(super::super::model::BackupPolicyRef {
+                name: "pci-gold".into(),
+                retention_days: 35,
+            }),
+            ..State::default()
+        };
+        let tags = dbrail_tags(&state);
+        assert_eq!(tags.get(POLICY_TAG).map(String::as_str), Some("pci-gold"));
+        assert!(dbrail_tags(&State::default()).get(POLICY_TAG).is_none());
+    }
+
+    #[test]
     fn tier_and_waivers_round_trip() {
         let state = State {
             tier: "production".into(),
