@@ -67,7 +67,7 @@ mod tests {
         };
         let tags = dbrail_tags(&state);
         assert_eq!(tags.get(POLICY_TAG).map(String::as_str), Some("pci-gold"));
-        assert!(dbrail_tags(&State::default()).get(POLICY_TAG).is_none());
+        assert!(!dbrail_tags(&State::default()).contains_key(POLICY_TAG));
     }
 
     #[test]
