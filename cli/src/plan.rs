@@ -130,6 +130,10 @@ pub const INSPECTED_TYPES: &[&str] = &[
     "aws_iam_user_policy",
     "aws_iam_group_policy",
     "aws_iam_policy_document",
+    "dbrail_backup_policy",
+    "aws_backup_plan",
+    "aws_backup_vault",
+    "aws_backup_vault_lock_configuration",
 ];
 
 /// One inspected resource, with its values parsed.

@@ -108,6 +108,18 @@ pub(crate) fn schema() -> Schema {
             .optional()
             .description("The `dbrail_parameter_baseline` to use; assign the resource itself: `parameter_baseline = dbrail_parameter_baseline.orders`."),
         )
+        .attribute(
+            Attribute::nested(
+                "backup_policy",
+                Nesting::Single,
+                vec![
+                    Attribute::string("name").required().description("The policy's name; the cluster is tagged `dbrail:backup-policy = <name>` and so covered by its selection."),
+                    Attribute::number("retention_days").required().description("The policy's retention: the floor for `backup.retention_days` (capped at 35)."),
+                ],
+            )
+            .optional()
+            .description("The `dbrail_backup_policy` covering this cluster; assign the resource itself: `backup_policy = dbrail_backup_policy.gold`. Raises automated backup retention to at least the policy's (rules G6, G7)."),
+        )
         .attribute(Attribute::string("maintenance_window").optional().computed().description("Weekly maintenance window, `ddd:hh24:mi-ddd:hh24:mi` in UTC."))
         .attribute(Attribute::string_set("log_exports").optional().computed().description(
             "Logs exported to CloudWatch. Defaults to what rule G8 requires: `postgresql` (PostgreSQL) or `audit`, `error`, `slowquery` (MySQL).",
