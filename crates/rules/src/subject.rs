@@ -112,7 +112,10 @@ impl Subject {
     pub fn as_backup_policy(&self) -> Option<&BackupPolicySubject> {
         match self {
             Subject::BackupPolicy(policy) => Some(policy),
-            Subject::ParameterGroup(_) | Subject::Cluster(_) => None,
+            Subject::ParameterGroup(_)
+            | Subject::Cluster(_)
+            | Subject::IamPolicy(_)
+            | Subject::AccessRole(_) => None,
         }
     }
 }
