@@ -1,11 +1,20 @@
+# The vault's customer-managed KMS key and the IAM role AWS Backup assumes for the selection.
+variable "backup_kms_key_arn" {
+  type = string
+}
+
+variable "backup_role_arn" {
+  type = string
+}
+
 # A production backup tier: daily backups kept 35 days with point-in-time restore, copied to a
 # second region, in a vault locked in compliance mode. Clusters opt in with
 # `backup_policy = dbrail_backup_policy.pci_gold`.
 resource "dbrail_backup_policy" "pci_gold" {
   name              = "pci-gold"
   tier              = "production"
-  vault_kms_key_arn = aws_kms_key.backup.arn
-  backup_role_arn   = aws_iam_role.backup.arn
+  vault_kms_key_arn = var.backup_kms_key_arn
+  backup_role_arn   = var.backup_role_arn
   schedule          = "cron(0 3 ? * * *)"
   retention_days    = 35
   continuous        = true
@@ -27,7 +36,9 @@ resource "dbrail_backup_policy" "pci_gold" {
   }
 }
 
-resource "dbrail_cluster" "orders" {
-  # ...
-  backup_policy = dbrail_backup_policy.pci_gold
-}
+# A cluster opts in:
+#
+# resource "dbrail_cluster" "orders" {
+#   # ...
+#   backup_policy = dbrail_backup_policy.pci_gold
+# }
