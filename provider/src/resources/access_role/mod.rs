@@ -117,7 +117,9 @@ impl AccessRole {
         }
         if creating {
             // Never adopt a role someone else created: its other policies and trust would
-            // silently become part of this resource.
+            // silently become part of this resource. A role dbrail created (an earlier apply
+            // stopped after `CreateRole`, before terraform recorded it) is adopted: converge
+            // brings its documents and tags to the plan.
             match dbrail_aws::iam::find_role(
                 &remote.client.aws.iam,
                 &planned.name,
@@ -126,7 +128,7 @@ impl AccessRole {
             )
             .await
             {
-                Ok(Some(_)) => {
+                Ok(Some(role)) if !remote::created_by_dbrail(&role) => {
                     return ApplyResult::failed(
                         Diagnostic::error(
                             format!("IAM role {} already exists", planned.name),
@@ -137,6 +139,9 @@ impl AccessRole {
                         )
                         .at(AttributePath::attr("name")),
                     );
+                }
+                Ok(Some(role)) => {
+                    tracing::info!(role = %role.name, "adopting the IAM role an interrupted create left");
                 }
                 Ok(None) => {}
                 Err(err) => {

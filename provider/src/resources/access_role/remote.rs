@@ -51,6 +51,14 @@ fn all_tags(client: &DbrailClient, state: &State) -> BTreeMap<String, String> {
     tags
 }
 
+/// Whether dbrail created the role: every role it creates carries the tier tag (from the same
+/// `CreateRole` call, so no role of dbrail's exists without it). Such a role found at create
+/// time is what an interrupted earlier apply left behind, and is adopted; any other role of
+/// that name belongs to someone else and is never taken over.
+pub(crate) fn created_by_dbrail(role: &Role) -> bool {
+    role.tags.contains_key(TIER_TAG)
+}
+
 fn seconds(state: &State) -> i32 {
     state
         .max_session_duration
@@ -275,5 +283,44 @@ fn rebuild(state: &mut State, role: &Role, policy: Option<&str>) {
         state.db_user = Some(t.db_user);
     } else {
         state.target = (!targets.is_empty()).then_some(targets);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(tags: &[(&str, &str)]) -> Role {
+        Role {
+            name: "orders-ro".to_owned(),
+            arn: "arn:aws:iam::123456789012:role/orders-ro".to_owned(),
+            tags: tags
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            role_id: "AROAEXAMPLE".to_owned(),
+            trust_policy: "{}".to_owned(),
+            permissions_boundary_arn: None,
+            max_session_duration: Some(3600),
+        }
+    }
+
+    #[test]
+    fn a_role_carrying_the_tier_tag_is_dbrails_own() {
+        assert!(created_by_dbrail(&role(&[
+            (TIER_TAG, "read_only"),
+            ("team", "payments")
+        ])));
+    }
+
+    #[test]
+    fn a_role_without_the_tier_tag_is_foreign() {
+        assert!(!created_by_dbrail(&role(&[])));
+        assert!(!created_by_dbrail(&role(&[("team", "payments")])));
+        // Another dbrail record is not proof: only the create call sets the tier tag.
+        assert!(!created_by_dbrail(&role(&[(
+            ENGINE_TAG,
+            "aurora-postgresql"
+        )])));
     }
 }
