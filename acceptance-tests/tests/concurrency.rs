@@ -1,5 +1,7 @@
 //! Concurrency, end to end: `terraform apply -parallelism=10` over 20 clusters, each with its
-//! own parameter baseline, creates every resource exactly once, and the next plan is empty.
+//! own parameter baseline and two access roles (40 roles, each created once its cluster's
+//! resource id is known), creates every resource exactly once, each role with exactly its
+//! policy, and the next plan is empty.
 //! Many resources in one provider process at once is where shared mutable state would race
 //! (the client, the default tags, the engine-version lookup). Other resource types join by
 //! adding their HCL with [`Stack::extra`].
@@ -9,11 +11,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use dbrail_acceptance_tests::faults::{Stack, assert_converged};
+use dbrail_acceptance_tests::faults::{Stack, assert_converged, assert_roles_exact};
 use dbrail_acceptance_tests::tfjson::resource_addresses;
-use dbrail_acceptance_tests::{Emulator, EmulatorRds, HarnessError, Workspace, step};
+use dbrail_acceptance_tests::{Emulator, EmulatorIam, EmulatorRds, HarnessError, Workspace, step};
 
 const CLUSTERS: usize = 20;
+const ROLES_PER_CLUSTER: usize = 2;
 
 #[test]
 fn twenty_clusters_with_parallelism_ten_converge() -> Result<(), HarnessError> {
@@ -24,11 +27,18 @@ fn twenty_clusters_with_parallelism_ten_converge() -> Result<(), HarnessError> {
         .take(3)
         .map(|(id, _)| id)
         .collect();
-    let stack = Stack::new(&subnets, &emulator.create_kms_key()?).clusters(CLUSTERS);
+    let iam = EmulatorIam::connect(&emulator)?;
+    let boundary = iam.create_policy(
+        "db-boundary",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":"*"}]}"#,
+    )?;
+    let stack = Stack::new(&subnets, &emulator.create_kms_key()?)
+        .clusters(CLUSTERS)
+        .access_roles(ROLES_PER_CLUSTER, &boundary);
     let ws = Workspace::new(&[("main.tf", &stack.hcl())], &emulator)?;
     ws.init()?;
 
-    step("apply 20 clusters and 20 baselines, 10 at a time");
+    step("apply 20 clusters, 20 baselines and 40 access roles, 10 at a time");
     let started = std::time::Instant::now();
     ws.run_ok(&[
         "apply",
@@ -42,7 +52,13 @@ fn twenty_clusters_with_parallelism_ten_converge() -> Result<(), HarnessError> {
     step("every resource exactly once, in the emulator and in state; the next plan is empty");
     let rds = EmulatorRds::connect(&emulator)?;
     assert_converged(&ws, &rds, &stack)?;
+    assert_roles_exact(&iam, &rds, &stack)?;
+    assert_eq!(stack.roles().len(), CLUSTERS * ROLES_PER_CLUSTER);
     let addresses = resource_addresses(&ws.show_json()?);
-    assert_eq!(addresses.len(), 2 * CLUSTERS, "{addresses:#?}");
+    assert_eq!(
+        addresses.len(),
+        (2 + ROLES_PER_CLUSTER) * CLUSTERS,
+        "{addresses:#?}"
+    );
     Ok(())
 }

@@ -7,7 +7,9 @@
 //! The fault proxy holds the call that marks each point ([`HoldSpec`]) and signals the test,
 //! so the kill lands exactly there rather than after a guessed sleep. Each case is one call of
 //! [`crash_at`] (where to stop, what to kill, what exists at that point); other resource types
-//! add their own cases the same way.
+//! add their own cases the same way. An access role is stopped after IAM created the role and
+//! after it put the policy ([`crash_in_access_role`]): the re-run adopts the role dbrail made
+//! (it carries dbrail's tier tag) instead of refusing it as someone else's.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -15,9 +17,9 @@ use std::time::Duration;
 
 use dbrail_acceptance_tests::faults::{
     Background, FaultPlan, FaultProxy, HoldSpec, Inventory, Stack, assert_converged,
-    cluster_resource_id,
+    assert_roles_exact, cluster_resource_id,
 };
-use dbrail_acceptance_tests::{Emulator, EmulatorRds, HarnessError, Workspace, step};
+use dbrail_acceptance_tests::{Emulator, EmulatorIam, EmulatorRds, HarnessError, Workspace, step};
 
 /// How long the apply may take to reach the held call.
 const REACH: Duration = Duration::from_secs(60);
@@ -175,5 +177,67 @@ fn crash_before_the_cluster(point: HoldSpec) -> Result<(), HarnessError> {
     step("re-run apply: it resumes and converges");
     ws.apply()?;
     assert_converged(&ws, &rds, &stack)?;
+    Ok(())
+}
+
+#[test]
+fn provider_killed_after_create_role() -> Result<(), HarnessError> {
+    crash_in_access_role(HoldSpec::after("CreateRole"), 0)
+}
+
+#[test]
+fn provider_killed_after_put_role_policy() -> Result<(), HarnessError> {
+    crash_in_access_role(HoldSpec::after("PutRolePolicy"), 1)
+}
+
+/// A crash while an access role is created (its cluster already done): the role exists with
+/// `policies` inline policies when the provider dies.
+fn crash_in_access_role(point: HoldSpec, policies: usize) -> Result<(), HarnessError> {
+    let emulator = Emulator::start()?;
+    let subnets: Vec<String> = emulator
+        .default_subnets()?
+        .into_iter()
+        .take(3)
+        .map(|(id, _)| id)
+        .collect();
+    let iam = EmulatorIam::connect(&emulator)?;
+    let boundary = iam.create_policy(
+        "db-boundary",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":"*"}]}"#,
+    )?;
+    let stack = Stack::new(&subnets, &emulator.create_kms_key()?).access_roles(1, &boundary);
+    let proxy = FaultProxy::start(&emulator, FaultPlan::none())?;
+    let mut ws = Workspace::new(&[("main.tf", &stack.hcl())], &emulator)?;
+    proxy.point(&mut ws);
+    ws.init()?;
+
+    step(&format!(
+        "apply, held at {point:?}; kill -KILL the provider"
+    ));
+    let hold = proxy.hold(point);
+    let mut apply = Background::apply(&ws, &[])?;
+    if let Err(e) = hold.wait_reached(REACH) {
+        apply.kill_all();
+        return Err(e);
+    }
+    apply.kill_provider()?;
+    hold.release();
+    let out = apply.wait(EXIT)?;
+    assert_ne!(out.code, Some(0), "{}", out.combined());
+    assert_eq!(
+        iam.role_names()?
+            .into_iter()
+            .filter(|n| n == "fx0-app0")
+            .count(),
+        1,
+        "the crash point was reached: the role exists"
+    );
+    assert_eq!(iam.role_policy_names("fx0-app0")?.len(), policies);
+
+    step("re-run apply: it adopts the role dbrail created and converges");
+    ws.apply()?;
+    let rds = EmulatorRds::connect(&emulator)?;
+    assert_converged(&ws, &rds, &stack)?;
+    assert_roles_exact(&iam, &rds, &stack)?;
     Ok(())
 }

@@ -24,6 +24,7 @@
 mod hold;
 mod inventory;
 mod plan;
+mod roles;
 mod run;
 mod server;
 mod stack;
@@ -32,6 +33,7 @@ mod wire;
 pub use hold::{Hold, HoldSpec, Phase};
 pub use inventory::{Inventory, assert_converged, cluster_resource_id};
 pub use plan::{Calls, Fault, FaultPlan, Rule, Trigger};
+pub use roles::assert_roles_exact;
 pub use run::Background;
 pub use stack::Stack;
 pub use wire::{ErrorResponse, Protocol, error_response, operation};

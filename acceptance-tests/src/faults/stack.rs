@@ -1,6 +1,7 @@
 //! The configurations the fault, crash, cancellation and concurrency tests apply: `n` Aurora
-//! PostgreSQL clusters, each with its parameter baseline, plus any extra HCL a test adds (other
-//! resource types join the same scenarios that way).
+//! PostgreSQL clusters, each with its parameter baseline and optionally its access roles (each
+//! granting `rds-db:connect` on its cluster's resource id, so a role is created only once its
+//! cluster exists, as in real use), plus any extra HCL a test adds.
 //!
 //! Clusters are in the `development` tier so a cluster without readers (fast on the emulator)
 //! passes the guardrails with warnings only; every resource still goes through the same create
@@ -17,6 +18,8 @@ pub struct Stack {
     readers: u32,
     create_timeout: Option<String>,
     prefix: String,
+    roles_per_cluster: usize,
+    boundary: String,
     extra: String,
 }
 
@@ -30,6 +33,8 @@ impl Stack {
             readers: 0,
             create_timeout: None,
             prefix: "fx".to_owned(),
+            roles_per_cluster: 0,
+            boundary: String::new(),
             extra: String::new(),
         }
     }
@@ -53,6 +58,33 @@ impl Stack {
     pub fn create_timeout(mut self, timeout: &str) -> Self {
         self.create_timeout = Some(timeout.to_owned());
         self
+    }
+
+    /// `n` `dbrail_access_role`s per cluster (alternately `read_only` and `read_write`), with
+    /// the permissions boundary `boundary_arn` production requires.
+    #[must_use]
+    pub fn access_roles(mut self, n: usize, boundary_arn: &str) -> Self {
+        self.roles_per_cluster = n;
+        boundary_arn.clone_into(&mut self.boundary);
+        self
+    }
+
+    /// Every access role as (role name, its cluster's name, database user), sorted by role.
+    pub fn roles(&self) -> Vec<(String, String, String)> {
+        let mut roles: Vec<(String, String, String)> = (0..self.clusters)
+            .flat_map(|i| {
+                let cluster = self.cluster_name(i);
+                (0..self.roles_per_cluster).map(move |k| {
+                    (
+                        format!("{cluster}-app{k}"),
+                        cluster.clone(),
+                        format!("app{k}"),
+                    )
+                })
+            })
+            .collect();
+        roles.sort();
+        roles
     }
 
     /// Appends HCL (more resources) to the configuration.
@@ -135,6 +167,27 @@ resource "dbrail_cluster" "{name}" {{
                 readers = self.readers,
                 kms = self.kms_key,
             ));
+            for k in 0..self.roles_per_cluster {
+                let tier = if k % 2 == 0 {
+                    "read_only"
+                } else {
+                    "read_write"
+                };
+                out.push_str(&format!(
+                    r#"resource "dbrail_access_role" "{name}_app{k}" {{
+  name                     = "{name}-app{k}"
+  tier                     = "{tier}"
+  engine                   = "aurora-postgresql"
+  cluster_resource_id      = dbrail_cluster.{name}.cluster_resource_id
+  db_user                  = "app{k}"
+  trusted_role_arns        = ["arn:aws:iam::123456789012:role/{name}-service"]
+  permissions_boundary_arn = "{boundary}"
+}}
+
+"#,
+                    boundary = self.boundary,
+                ));
+            }
         }
         out.push_str(&self.extra);
         out
@@ -165,5 +218,22 @@ mod tests {
         assert_eq!(hcl.matches("resource \"dbrail_cluster\"").count(), 2);
         assert!(hcl.contains("create = \"30s\""), "{hcl}");
         assert!(hcl.contains("parameter_baseline  = dbrail_parameter_baseline.fx1"));
+        assert_eq!(hcl.matches("resource \"dbrail_access_role\"").count(), 0);
+    }
+
+    #[test]
+    fn access_roles_follow_their_clusters() {
+        let stack = Stack::new(&["subnet-a".into()], "key")
+            .clusters(2)
+            .access_roles(2, "arn:aws:iam::123456789012:policy/boundary");
+        assert_eq!(stack.roles().len(), 4);
+        assert_eq!(
+            stack.roles()[1],
+            ("fx0-app1".to_owned(), "fx0".to_owned(), "app1".to_owned())
+        );
+        let hcl = stack.hcl();
+        assert_eq!(hcl.matches("resource \"dbrail_access_role\"").count(), 4);
+        assert!(hcl.contains("cluster_resource_id      = dbrail_cluster.fx1.cluster_resource_id"));
+        assert!(hcl.contains("tier                     = \"read_write\""));
     }
 }
