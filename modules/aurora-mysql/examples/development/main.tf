@@ -42,6 +42,17 @@ module "ledger_db" {
   kms_key_id   = var.kms_key_id
   decommission = var.decommission
 
+  # A read-only role for the ledger's reporting job; in development a permissions boundary is
+  # advised (a warning), not required.
+  access_roles = {
+    reporting = {
+      db_user           = "ledger_reporting"
+      tier              = "read_only"
+      trusted_role_arns = ["arn:aws:iam::123456789012:role/ledger-reporting"]
+      schema            = "ledger"
+    }
+  }
+
   tags = {
     team    = "payments"
     service = "ledger"
@@ -56,4 +67,9 @@ output "endpoint" {
 output "compliance" {
   description = "Guardrail outcomes."
   value       = module.ledger_db.compliance
+}
+
+output "access_grant_sql" {
+  description = "Run once as the master user to create the database users."
+  value       = module.ledger_db.access_grant_sql
 }
