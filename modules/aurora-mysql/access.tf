@@ -13,8 +13,8 @@ resource "dbrail_access_role" "this" {
   master_secret_arn   = each.value.tier == "break_glass" ? dbrail_cluster.this.master_user_secret_arn : null
   schema              = each.value.schema
 
-  trusted_role_arns        = length(each.value.trusted_role_arns) > 0 ? each.value.trusted_role_arns : null
-  trusted_services         = length(each.value.trusted_services) > 0 ? each.value.trusted_services : null
+  trusted_role_arns        = each.value.trusted_role_arns
+  trusted_services         = each.value.trusted_services
   permissions_boundary_arn = each.value.permissions_boundary_arn != null ? each.value.permissions_boundary_arn : var.permissions_boundary_arn
 
   dynamic "oidc" {

@@ -159,8 +159,8 @@ variable "access_roles" {
   type = map(object({
     db_user                  = optional(string)
     tier                     = string
-    trusted_role_arns        = optional(list(string), [])
-    trusted_services         = optional(list(string), [])
+    trusted_role_arns        = optional(list(string))
+    trusted_services         = optional(list(string))
     oidc                     = optional(object({ provider_arn = string, subject = string }))
     permissions_boundary_arn = optional(string)
     schema                   = optional(string)
@@ -183,12 +183,12 @@ variable "access_roles" {
   }
 
   validation {
-    condition     = alltrue([for r in values(var.access_roles) : length(r.trusted_role_arns) + length(r.trusted_services) + (r.oidc == null ? 0 : 1) > 0])
+    condition     = alltrue([for r in values(var.access_roles) : (r.trusted_role_arns == null ? 0 : length(r.trusted_role_arns)) + (r.trusted_services == null ? 0 : length(r.trusted_services)) + (r.oidc == null ? 0 : 1) > 0])
     error_message = "Every access role needs someone who may assume it: set trusted_role_arns, trusted_services or oidc."
   }
 
   validation {
-    condition     = alltrue(flatten([for r in values(var.access_roles) : [for a in r.trusted_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", a))]]))
+    condition     = alltrue(flatten([for r in values(var.access_roles) : [for a in(r.trusted_role_arns == null ? [] : r.trusted_role_arns) : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", a))]]))
     error_message = "access_roles trusted_role_arns must be IAM role ARNs (arn:aws:iam::<account>:role/<name>)."
   }
 
