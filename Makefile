@@ -45,7 +45,7 @@ deps:
 	@bash .ci/deps.sh
 
 ## bench: startup, schema and memory measurements against Terraform's own baseline
-bench: deps build
+bench: deps build bench-policy
 	bash benches/provider.sh target/release/terraform-provider-dbrail
 
 clean:
@@ -62,3 +62,14 @@ docs:
 	cargo build --workspace --bins
 	target/debug/dbrail-docgen --provider target/debug/terraform-provider-dbrail
 	target/debug/dbrail policy rules --format markdown > docs/rules.md
+
+.PHONY: bench-policy fuzz
+
+## bench-policy: `dbrail policy check` against checkov on generated plans of 10 to 10,000 databases
+bench-policy:
+	cargo build --release -p dbrail-cli
+	bash benches/policy.sh target/release/dbrail
+
+## fuzz: each fuzz target (value codec, plan reader, waivers parser) for FUZZ_SECONDS (default 30)
+fuzz:
+	bash fuzz/run.sh

@@ -53,3 +53,6 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
 fi
+
+# Report schema validation in the policy command's tests (SARIF: JSON schema; JUnit: XSD).
+python3 -c 'import jsonschema, xmlschema' >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check 'jsonschema>=4,<5' 'xmlschema>=3,<5'

@@ -10,12 +10,17 @@ see), prints one line of space-separated numbers on stdout, and never leaves a c
                                    times after one warm-up: median_A median_B (ms)
   rss time|poll DIR -- CMD...      run CMD once; the provider processes it starts are wrapped
                                    (see provider.sh) and report into DIR: peak_kib reported started
+  schema RUNS BIN                  start BIN, connect to its plain unix socket and call
+                                   GetProviderSchema RUNS times on one connection (after one
+                                   warm-up call): median min p90 first (ms) and response bytes
 """
 import os
 import re
 import select
 import signal
+import socket
 import statistics
+import struct
 import subprocess
 import sys
 import threading
@@ -140,6 +145,106 @@ def rss(mode, report_dir, argv):
     print("%d %d %d" % (max(peaks.values()), len(peaks), started))
 
 
+# ---- GetProviderSchema over HTTP/2 (no gRPC library: a handful of frames by hand) ----------
+# The provider serves plain HTTP/2 on a unix socket when no client certificate is offered. One
+# unary call is a HEADERS frame (HPACK literals, no Huffman, no dynamic table) and a DATA frame
+# holding the 5-byte gRPC prefix of the empty request; the answer is DATA frames and a trailing
+# HEADERS frame with END_STREAM. Windows are opened wide up front so a large schema never waits
+# on flow control.
+
+H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+DATA, HEADERS, RST_STREAM, SETTINGS, PING, GOAWAY, WINDOW_UPDATE = 0, 1, 3, 4, 6, 7, 8
+END_STREAM, ACK, END_HEADERS = 0x1, 0x1, 0x4
+MAX_WINDOW = 2**31 - 1
+
+
+def h2_frame(kind, flags, stream, payload=b""):
+    return struct.pack(">I", len(payload))[1:] + struct.pack(">BBI", kind, flags, stream) + payload
+
+
+def hpack_literal(name, value):
+    # "Literal header field without indexing, new name"; both strings short, no Huffman.
+    assert len(name) < 127 and len(value) < 127
+    return b"\x00" + bytes([len(name)]) + name + bytes([len(value)]) + value
+
+
+def read_exact(sock, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            fail("the provider closed the connection")
+        buf += chunk
+    return buf
+
+
+def grpc_call(sock, stream, path):
+    """One unary call with an empty request; returns (elapsed_ms, response_bytes)."""
+    block = b"".join(
+        hpack_literal(n, v)
+        for n, v in [
+            (b":method", b"POST"),
+            (b":scheme", b"http"),
+            (b":path", path),
+            (b":authority", b"localhost"),
+            (b"content-type", b"application/grpc"),
+            (b"te", b"trailers"),
+        ]
+    )
+    start = time.perf_counter_ns()
+    sock.sendall(
+        h2_frame(HEADERS, END_HEADERS, stream, block)
+        + h2_frame(DATA, END_STREAM, stream, b"\x00\x00\x00\x00\x00")
+    )
+    received = 0
+    while True:
+        length, kind, flags, sid = struct.unpack(">IBBI", b"\x00" + read_exact(sock, 9))
+        payload = read_exact(sock, length) if length else b""
+        sid &= 0x7FFFFFFF
+        if kind == SETTINGS and not flags & ACK:
+            sock.sendall(h2_frame(SETTINGS, ACK, 0))
+        elif kind == PING and not flags & ACK:
+            sock.sendall(h2_frame(PING, ACK, 0, payload))
+        elif kind in (RST_STREAM, GOAWAY):
+            fail("the provider reset the call (frame type %d): %r" % (kind, payload))
+        elif sid == stream and kind == DATA:
+            received += length
+        if sid == stream and kind in (DATA, HEADERS) and flags & END_STREAM:
+            return (time.perf_counter_ns() - start) / 1e6, received
+
+
+def schema(runs, binary):
+    child = subprocess.Popen(
+        [binary], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    try:
+        line = b""
+        if select.select([child.stdout], [], [], HANDSHAKE_TIMEOUT_SECS)[0]:
+            line = child.stdout.readline()
+        fields = line.rstrip(b"\n").split(b"|")
+        if len(fields) < 5 or fields[2] != b"unix" or fields[4] != b"grpc":
+            fail("expected a plain unix-socket handshake, got %r" % line)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(HANDSHAKE_TIMEOUT_SECS)
+        sock.connect(fields[3].decode())
+        sock.sendall(
+            H2_PREFACE
+            + h2_frame(SETTINGS, 0, 0, struct.pack(">HI", 0x4, MAX_WINDOW))
+            + h2_frame(WINDOW_UPDATE, 0, 0, struct.pack(">I", MAX_WINDOW - 65535))
+        )
+        path = b"/tfplugin6.Provider/GetProviderSchema"
+        first, size = grpc_call(sock, 1, path)
+        if size < 1000:
+            fail("GetProviderSchema answered %d bytes; expected a schema" % size)
+        samples = [grpc_call(sock, 3 + 2 * i, path)[0] for i in range(runs)]
+        sock.close()
+    finally:
+        child.kill()
+        child.communicate()
+    print("%.3f %.3f %.3f %.3f %d" % (statistics.median(samples), min(samples),
+                                      percentile(samples, 90), first, size))
+
+
 def main(argv):
     if len(argv) < 2:
         fail(__doc__)
@@ -149,6 +254,8 @@ def main(argv):
     elif command == "pair" and "--" in rest:
         cut = rest.index("--")
         pair(int(rest[0]), rest[1:cut], rest[cut + 1:])
+    elif command == "schema" and len(rest) == 2:
+        schema(int(rest[0]), rest[1])
     elif command == "rss" and len(rest) >= 4 and rest[2] == "--" and rest[0] in ("time", "poll"):
         rss(rest[0], rest[1], rest[3:])
     else:

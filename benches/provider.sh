@@ -21,6 +21,16 @@
 #              time (or with BENCH_RSS_MODE=poll), that records its pid so /proc/<pid>/status
 #              VmHWM is polled every 2 ms.
 #   size       the release binary, stripped (a stripped copy is measured if it is not).
+#   rpc        GetProviderSchema called directly over the provider's unix socket (HTTP/2 by
+#              hand in measure.py), BENCH_RUNS times on one connection: median, and the first
+#              call (which builds the response) separately.
+#   plan       `terraform plan -refresh=false` of N = 100, 1,000, 5,000 dbrail_parameter_baseline
+#              resources (create plans: validation and PlanResourceChange, no AWS reads) against
+#              the same N of terraform_data (built into terraform, no plugin process) -- the
+#              floor; alternated BENCH_PLAN_RUNS (default 3) times each, medians and ratios. And
+#              the empty plan: dbrail required and configured with no resources, against a
+#              configuration with no provider at all. The provider's peak RSS is taken during
+#              the plan of 5,000.
 #
 # Terraform runs with a clean environment (as in the acceptance tests): a private HOME, a CLI
 # configuration that installs dbrail from the mirror only, dummy AWS credentials, and the
@@ -37,6 +47,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 RUNS=${BENCH_RUNS:-50}
 TF_RUNS=${BENCH_TF_RUNS:-10}
+PLAN_RUNS=${BENCH_PLAN_RUNS:-3}
+PLAN_SIZES=${BENCH_PLAN_SIZES:-100 1000 5000}
 EXAMPLE=$ROOT/examples/parameter-baseline
 COOKIE=d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2
 
@@ -136,7 +148,7 @@ echo
 echo "measuring: handshake ($RUNS starts, twice)" >&2
 read -r hs_med hs_min hs_p90 < <(env -i PATH="$PATH" TMPDIR="$WORK/tmp" PLUGIN_UNIX_SOCKET_DIR="$WORK/sock" \
   TF_PLUGIN_MAGIC_COOKIE=$COOKIE PLUGIN_PROTOCOL_VERSIONS=6 "$PY" "$HERE/measure.py" handshake "$RUNS" "$BIN")
-row "provider start → handshake line (no client cert)" "$hs_med ms" "< 10 ms" \
+row "provider start → handshake line (no client cert)" "$hs_med ms" "≤ 10 ms" \
   "median of $RUNS; min $hs_min, p90 $hs_p90"
 
 if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-521 -sha512 -nodes -days 1 \
@@ -144,11 +156,19 @@ if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-521 -sha512 -nodes 
   read -r tls_med tls_min tls_p90 < <(env -i PATH="$PATH" TMPDIR="$WORK/tmp" PLUGIN_UNIX_SOCKET_DIR="$WORK/sock" \
     TF_PLUGIN_MAGIC_COOKIE=$COOKIE PLUGIN_PROTOCOL_VERSIONS=6 PLUGIN_CLIENT_CERT="$(cat "$WORK/client.pem")" \
     "$PY" "$HERE/measure.py" handshake "$RUNS" "$BIN")
-  row "provider start → handshake line (AutoMTLS, as terraform runs it)" "$tls_med ms" "< 10 ms" \
+  row "provider start → handshake line (AutoMTLS, as terraform runs it)" "$tls_med ms" "≤ 10 ms" \
     "median of $RUNS; min $tls_min, p90 $tls_p90; incl. server key + cert"
 else
   row "provider start → handshake line (AutoMTLS)" "skipped" "" "openssl could not make a P-521 client cert"
 fi
+
+# ---------------------------------------------------------------- GetProviderSchema
+echo "measuring: GetProviderSchema over the provider's socket ($RUNS calls)" >&2
+read -r rpc_med rpc_min rpc_p90 rpc_first rpc_bytes < <(env -i PATH="$PATH" TMPDIR="$WORK/tmp" \
+  PLUGIN_UNIX_SOCKET_DIR="$WORK/sock" TF_PLUGIN_MAGIC_COOKIE=$COOKIE PLUGIN_PROTOCOL_VERSIONS=6 \
+  "$PY" "$HERE/measure.py" schema "$RUNS" "$BIN")
+row "GetProviderSchema (gRPC over the unix socket)" "$rpc_med ms" "≤ 5 ms" \
+  "median of $RUNS on one connection; min $rpc_min, p90 $rpc_p90; first call $rpc_first ms; $rpc_bytes bytes"
 
 # ---------------------------------------------------------------- schema vs version
 echo "measuring: terraform providers schema -json vs terraform version ($TF_RUNS each)" >&2
@@ -246,6 +266,64 @@ else
   row "provider peak RSS: plan of the example" "skipped" "< 30 MiB" "$emulator_note"
 fi
 
+# ---------------------------------------------------------------- plan overhead
+# A working directory holding stdin as main.tf, initialised with the mirror $2.
+make_plan_dir() {
+  local dir=$1 mirror_dir=$2
+  mkdir -p "$dir"
+  cat >"$dir/main.tf"
+  (cd "$dir" && quiet tf_env "$mirror_dir/terraform.rc" "$TERRAFORM" init -input=false -no-color)
+}
+# dbrail required and configured, with $1 baselines (none for 0).
+dbrail_config() {
+  printf 'terraform {\n  required_providers {\n    dbrail = { source = "dbrail/dbrail", version = "%s" }\n  }\n}\n\nprovider "dbrail" {}\n' "$VERSION"
+  if [ "$1" -gt 0 ]; then
+    printf '\nresource "dbrail_parameter_baseline" "b" {\n  count  = %d\n  name   = "bench-${count.index}"\n  family = "aurora-postgresql16"\n}\n' "$1"
+  fi
+}
+# $1 terraform_data resources: the floor.
+floor_config() {
+  printf 'resource "terraform_data" "b" {\n  count = %d\n  input = "bench-${count.index}"\n}\n' "$1"
+}
+PLAN_ARGS=(plan -refresh=false -input=false -no-color -lock=false)
+# Prints: median_A median_B (ms) for plans alternated in directories $1 and $2.
+plan_pair() {
+  tf_env "$WORK/plain/terraform.rc" "$PY" "$HERE/measure.py" pair "$PLAN_RUNS" \
+    "$TERRAFORM" -chdir="$1" "${PLAN_ARGS[@]}" -- "$TERRAFORM" -chdir="$2" "${PLAN_ARGS[@]}"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
+
+if [ -z "$emulator_note" ]; then
+  echo "measuring: empty plan, dbrail configured vs no provider ($PLAN_RUNS each)" >&2
+  printf '# nothing\n' | make_plan_dir "$WORK/plan/none" "$WORK/plain"
+  dbrail_config 0 | make_plan_dir "$WORK/plan/empty" "$WORK/plain"
+  read -r none_med empty_med < <(plan_pair "$WORK/plan/none" "$WORK/plan/empty")
+  row "empty plan: no provider" "$none_med ms" "" "median of $PLAN_RUNS; terraform's own floor"
+  row "empty plan: dbrail configured, no resources" "$empty_med ms" "≤ floor + 50 ms" \
+    "+$(awk -v a="$empty_med" -v b="$none_med" 'BEGIN { printf "%.0f", a - b }') ms over no provider"
+  for n in $PLAN_SIZES; do
+    echo "measuring: plan of $n resources, dbrail vs terraform_data ($PLAN_RUNS each)" >&2
+    floor_config "$n" | make_plan_dir "$WORK/plan/floor-$n" "$WORK/plain"
+    dbrail_config "$n" | make_plan_dir "$WORK/plan/dbrail-$n" "$WORK/plain"
+    read -r floor_med dbrail_med < <(plan_pair "$WORK/plan/floor-$n" "$WORK/plan/dbrail-$n")
+    target=""
+    if [ "$n" = 1000 ]; then target="≤ 1.3×"; fi
+    row "plan -refresh=false, $n terraform_data (floor)" "$floor_med ms" "" "median of $PLAN_RUNS"
+    row "plan -refresh=false, $n dbrail_parameter_baseline" "$dbrail_med ms" "" "median of $PLAN_RUNS, alternated with the floor"
+    row "ratio dbrail / floor at $n" "$(ratio "$dbrail_med" "$floor_med")" "$target" ""
+  done
+  echo "measuring: provider memory during the plan of 5000 resources" >&2
+  dbrail_config 5000 | make_plan_dir "$WORK/wrapped/plan-5000" "$WORK/wrapped"
+  REPORTS=$WORK/reports/plan-5000
+  mkdir -p "$REPORTS"
+  read -r kib reported started < <(cd "$WORK/wrapped/plan-5000" && tf_env "$WORK/wrapped/terraform.rc" \
+    "$PY" "$HERE/measure.py" rss "$RSS_MODE" "$REPORTS" -- "$TERRAFORM" "${PLAN_ARGS[@]}")
+  row "provider peak RSS: plan of 5000 resources" "$(mib "$kib")" "≤ 25 MiB" \
+    "max of $reported/$started provider processes; $rss_how"
+else
+  row "plan overhead and RSS at 5000" "skipped" "" "$emulator_note"
+fi
+
 # ---------------------------------------------------------------- size
 size=$(stat -c %s "$BIN")
 strip -o "$WORK/stripped" "$BIN" 2>/dev/null || cp "$BIN" "$WORK/stripped"
@@ -256,7 +334,7 @@ if [ $((size - stripped)) -gt 4096 ]; then
 else
   size_note="$size_note (built stripped)"
 fi
-row "provider binary, stripped" "$(mib $((stripped / 1024)))" "" "$size_note"
+row "provider binary, stripped" "$(mib $((stripped / 1024)))" "≤ 20 MB" "$size_note"
 
 # ---------------------------------------------------------------- table
 {

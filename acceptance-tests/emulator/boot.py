@@ -15,11 +15,13 @@ try:
     import rds_engine_versions
     import rds_instance_monitoring
     import rds_parameter_reset
+    import backup_selections
 
     rds_parameter_reset.install()
     rds_instance_monitoring.install()
     rds_cluster_modify.install()
     rds_engine_versions.install()
+    backup_selections.install()
 except Exception as exc:  # ImportError, or a broken install
     print("DBRAIL_EMULATOR_MISSING %r" % (exc,), flush=True)
     sys.exit(3)

@@ -226,6 +226,33 @@ impl Emulator {
             .ok_or_else(|| failed(format!("no key ARN in {body}")))
     }
 
+    /// The `SecretString` of a Secrets Manager secret in the emulator (for example the master
+    /// password AWS manages for a cluster), read directly, independently of the provider.
+    pub fn secret_string(&self, secret_id: &str) -> Result<String, HarnessError> {
+        let failed = |detail: String| HarnessError::EmulatorRequest {
+            request: format!("POST / secretsmanager.GetSecretValue {secret_id}"),
+            detail,
+        };
+        let raw = self
+            .aws_request(
+                "secretsmanager",
+                "application/x-amz-json-1.1\r\nX-Amz-Target: secretsmanager.GetSecretValue",
+                &serde_json::json!({ "SecretId": secret_id }).to_string(),
+            )
+            .map_err(|e| failed(e.to_string()))?;
+        let (status, body) = split_response(&raw)
+            .ok_or_else(|| failed(format!("unparsable HTTP response: {raw:?}")))?;
+        if status != 200 {
+            return Err(failed(format!("HTTP {status}: {body}")));
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(body).map_err(|e| failed(format!("{e}: {body}")))?;
+        json["SecretString"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| failed(format!("no SecretString in {body}")))
+    }
+
     fn ec2_query(&self, body: &str) -> std::io::Result<String> {
         self.aws_request(
             "ec2",

@@ -20,6 +20,7 @@
 
 mod assert;
 mod aws;
+mod backup;
 mod emulator;
 mod error;
 pub mod faults;
@@ -35,6 +36,7 @@ pub use assert::{assert_contains, assert_not_contains, contains_normalized, norm
 pub use aws::{
     ClusterMember, ClusterSnapshotView, ClusterView, EmulatorRds, InstanceView, ParameterGroup,
 };
+pub use backup::{EmulatorBackup, PlanView, VaultView};
 pub use emulator::Emulator;
 pub use error::{CommandFailure, CommandTimeout, HarnessError};
 pub use iam::EmulatorIam;

@@ -108,9 +108,71 @@ pub(crate) fn byte_offset(input: &[u8], line: usize, column: usize) -> usize {
     input.len()
 }
 
+/// The one-based line and column of a zero-based byte offset.
+pub(crate) fn line_column(input: &[u8], offset: usize) -> (usize, usize) {
+    let before = &input[..offset.min(input.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |at| at + 1);
+    (line, before.len() - start + 1)
+}
+
+/// A parser's message without the location it appends (` at line L column C`) and the path it
+/// prefixes (`.[0].rule: `), both of which the error reports in its own fields.
+pub(crate) fn bare_message(text: &str, path: &str) -> String {
+    let text = match text.split_once(": ") {
+        // YAML messages start with the path of the value (`.[0]`), which may be the parent of
+        // the tracked path (an unknown field is reported at its map).
+        Some((head, rest))
+            if head.trim_start_matches('.') == path.trim_start_matches('.')
+                || (head.starts_with('.') && !head.contains(' ')) =>
+        {
+            rest
+        }
+        _ => text,
+    };
+    match text.rfind(" at line ") {
+        Some(at) if text[at..].contains(" column ") => text[..at].to_owned(),
+        _ => text.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_and_columns_of_offsets() {
+        let input = b"ab\ncd\n";
+        assert_eq!(line_column(input, 0), (1, 1));
+        assert_eq!(line_column(input, 4), (2, 2));
+        assert_eq!(line_column(input, 99), (3, 1));
+    }
+
+    #[test]
+    fn bare_messages_lose_path_and_location() {
+        assert_eq!(
+            bare_message(
+                ".[0].rule: invalid type: map at line 2 column 3",
+                ".[0].rule"
+            ),
+            "invalid type: map"
+        );
+        assert_eq!(
+            bare_message("trailing comma at line 1 column 15", "."),
+            "trailing comma"
+        );
+        assert_eq!(bare_message("at line one", "."), "at line one");
+        assert_eq!(
+            bare_message(
+                ".[0]: unknown field `colour` at line 5 column 3",
+                "[0].colour"
+            ),
+            "unknown field `colour`"
+        );
+    }
 
     #[test]
     fn offsets_count_bytes_of_earlier_lines() {

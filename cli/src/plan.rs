@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::error::{InputError, byte_offset};
+use crate::error::{InputError, byte_offset, line_column};
 
 #[derive(Deserialize)]
 struct Document<'a> {
@@ -29,8 +29,8 @@ struct Document<'a> {
     values: Option<Values<'a>>,
     #[serde(default, borrow)]
     resource_changes: Vec<ResourceChange<'a>>,
-    #[serde(default, borrow)]
-    configuration: Option<Configuration<'a>>,
+    #[serde(default)]
+    configuration: Option<Configuration>,
 }
 
 #[derive(Deserialize, Default)]
@@ -76,30 +76,43 @@ struct Change<'a> {
 }
 
 #[derive(Deserialize, Default)]
-struct Configuration<'a> {
-    #[serde(default, borrow)]
-    root_module: ConfigModule<'a>,
+struct Configuration {
+    #[serde(default)]
+    root_module: ConfigModule,
 }
 
 #[derive(Deserialize, Default)]
-struct ConfigModule<'a> {
-    #[serde(default, borrow)]
-    resources: Vec<ConfigResource<'a>>,
-    #[serde(default, borrow)]
-    module_calls: BTreeMap<String, ModuleCall<'a>>,
+struct ConfigModule {
+    #[serde(default)]
+    resources: Vec<ConfigResource>,
+    #[serde(default)]
+    module_calls: BTreeMap<String, ModuleCall>,
 }
 
 #[derive(Deserialize, Default)]
-struct ModuleCall<'a> {
-    #[serde(default, borrow)]
-    module: ConfigModule<'a>,
+struct ModuleCall {
+    #[serde(default)]
+    module: ConfigModule,
 }
 
 #[derive(Deserialize)]
-struct ConfigResource<'a> {
+struct ConfigResource {
     address: String,
-    #[serde(default, borrow)]
-    expressions: BTreeMap<String, &'a RawValue>,
+    /// Read once per resource block, however many instances the module has.
+    #[serde(default)]
+    expressions: BTreeMap<String, Expression>,
+}
+
+/// An attribute's expression: only its references matter. Blocks (arrays of objects) and
+/// anything else unexpected carry none.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Expression {
+    Attribute {
+        #[serde(default)]
+        references: Vec<String>,
+    },
+    Other(serde::de::IgnoredAny),
 }
 
 /// The resource types the policy command inspects; others are skipped unparsed.
@@ -117,6 +130,10 @@ pub const INSPECTED_TYPES: &[&str] = &[
     "aws_iam_user_policy",
     "aws_iam_group_policy",
     "aws_iam_policy_document",
+    "dbrail_backup_policy",
+    "aws_backup_plan",
+    "aws_backup_vault",
+    "aws_backup_vault_lock_configuration",
 ];
 
 /// One inspected resource, with its values parsed.
@@ -161,8 +178,19 @@ impl Plan {
                 detail: "; the top-level value is an array".to_owned(),
             });
         }
+        // Tracking the path of every value costs a third of the parse; it is only needed to
+        // explain an error, so a document that fails is read a second time with tracking.
+        let document: Document = match serde_json::from_slice(input) {
+            Ok(document) => document,
+            Err(_) => Self::explain(file, input)?,
+        };
+        Self::reduce(file, document)
+    }
+
+    /// Reads a document that failed to parse again, tracking paths, for a precise error.
+    fn explain<'a>(file: &str, input: &'a [u8]) -> Result<Document<'a>, InputError> {
         let deserializer = &mut serde_json::Deserializer::from_slice(input);
-        let document: Document = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        serde_path_to_error::deserialize(deserializer).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
             if inner.is_syntax() || inner.is_eof() {
@@ -175,7 +203,11 @@ impl Plan {
             } else {
                 InputError::structure(file, json_path(&path), describe(&inner))
             }
-        })?;
+        })
+    }
+
+    /// The inspected resources of a parsed document.
+    fn reduce(file: &str, document: Document<'_>) -> Result<Plan, InputError> {
         let is_plan = document.planned_values.is_some();
         let Some(values) = document.planned_values.or(document.values) else {
             let detail = if document.format_version.is_some() {
@@ -312,10 +344,7 @@ pub fn strip_index(address: &str) -> &str {
 }
 
 /// The configuration of the module instance at `address` (`module.a[0].module.b`).
-fn config_module<'a, 'b>(
-    root: &'a ConfigModule<'b>,
-    address: &str,
-) -> Option<&'a ConfigModule<'b>> {
+fn config_module<'a>(root: &'a ConfigModule, address: &str) -> Option<&'a ConfigModule> {
     let mut module = root;
     let mut rest = address;
     while let Some(after) = rest.strip_prefix("module.") {
@@ -331,19 +360,31 @@ fn references(resource: &ConfigResource) -> BTreeMap<String, Vec<String>> {
     resource
         .expressions
         .iter()
-        .filter_map(|(name, raw)| {
-            #[derive(Deserialize)]
-            struct Expression {
-                #[serde(default)]
-                references: Vec<String>,
+        .filter_map(|(name, expression)| match expression {
+            Expression::Attribute { references } if !references.is_empty() => {
+                Some((name.clone(), references.clone()))
             }
-            let expression: Expression = serde_json::from_str(raw.get()).ok()?;
-            (!expression.references.is_empty()).then(|| (name.clone(), expression.references))
+            _ => None,
         })
         .collect()
 }
 
 fn syntax(file: &str, input: &[u8], error: &serde_json::Error) -> InputError {
+    // serde reports a bad byte in a string at the string's end; point at the byte itself.
+    if let Err(utf8) = std::str::from_utf8(input) {
+        let at = utf8.valid_up_to();
+        if at <= byte_offset(input, error.line(), error.column()) {
+            let (line, column) = line_column(input, at);
+            return InputError::Syntax {
+                file: file.to_owned(),
+                format: "JSON",
+                offset: at,
+                line,
+                column,
+                detail: "invalid UTF-8; expected a UTF-8 JSON document".to_owned(),
+            };
+        }
+    }
     let (line, column) = (error.line(), error.column());
     let detail = if error.is_eof() {
         format!("{}; the document is truncated", describe(error))

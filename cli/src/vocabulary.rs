@@ -16,6 +16,8 @@ pub enum Vocabulary {
     AwsCluster,
     /// `aws_db_instance`.
     AwsDbInstance,
+    /// `aws_backup_plan`, whose vault and lock live in other resources.
+    AwsBackupPlan,
     /// A parameter group whose parameters live in the named attribute or block.
     Parameters(&'static str),
 }
@@ -33,6 +35,20 @@ impl Vocabulary {
         match self {
             Vocabulary::Dbrail => text,
             Vocabulary::Parameters(to) => replace_prefix(&text, "parameters", to).unwrap_or(text),
+            Vocabulary::AwsBackupPlan => [
+                ("retention_days", "rule.lifecycle.delete_after"),
+                ("continuous", "rule.enable_continuous_backup"),
+                ("copy_to", "rule.copy_action"),
+                ("vault_kms_key_arn", "aws_backup_vault.kms_key_arn"),
+                (
+                    "vault_lock.mode",
+                    "aws_backup_vault_lock_configuration.changeable_for_days",
+                ),
+                ("vault_lock", "aws_backup_vault_lock_configuration"),
+            ]
+            .iter()
+            .find_map(|(dbrail, aws)| replace_prefix(&text, dbrail, aws))
+            .unwrap_or(text),
             Vocabulary::AwsCluster | Vocabulary::AwsDbInstance => {
                 if self == Vocabulary::AwsDbInstance
                     && let Some(t) = replace_prefix(&text, "master_username", "username")

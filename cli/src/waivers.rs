@@ -8,7 +8,7 @@
 use dbrail_rules::{Date, Waiver};
 use serde::Deserialize;
 
-use crate::error::{InputError, byte_offset};
+use crate::error::{InputError, bare_message, byte_offset, line_column};
 
 /// One entry of the waivers file.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -79,13 +79,16 @@ pub fn parse_allowing(
     input: &[u8],
     custom_rules: bool,
 ) -> Result<Vec<WaiverEntry>, InputError> {
-    let text = std::str::from_utf8(input).map_err(|e| InputError::Syntax {
-        file: file.to_owned(),
-        format: "YAML",
-        offset: e.valid_up_to(),
-        line: 0,
-        column: 0,
-        detail: "the file is not UTF-8 text".to_owned(),
+    let text = std::str::from_utf8(input).map_err(|e| {
+        let (line, column) = line_column(input, e.valid_up_to());
+        InputError::Syntax {
+            file: file.to_owned(),
+            format: "YAML",
+            offset: e.valid_up_to(),
+            line,
+            column,
+            detail: "the file is not UTF-8 text; expected UTF-8 YAML or JSON".to_owned(),
+        }
     })?;
     let entries: Vec<WaiverEntry> = if text.trim_start().starts_with(['[', '{']) {
         let deserializer = &mut serde_json::Deserializer::from_str(text);
@@ -99,10 +102,20 @@ pub fn parse_allowing(
                     offset: byte_offset(input, inner.line(), inner.column()),
                     line: inner.line(),
                     column: inner.column(),
-                    detail: inner.to_string(),
+                    detail: bare_message(&inner.to_string(), "."),
                 }
             } else {
-                InputError::structure(file, path, format!("{inner}; {EXPECTED}"))
+                let offset = byte_offset(input, inner.line(), inner.column());
+                let detail = bare_message(&inner.to_string(), &path);
+                InputError::structure(
+                    file,
+                    path,
+                    format!(
+                        "{detail} (byte {offset}, line {}, column {}); {EXPECTED}",
+                        inner.line(),
+                        inner.column()
+                    ),
+                )
             }
         })?
     } else {
@@ -117,9 +130,26 @@ pub fn parse_allowing(
                     offset: at.index(),
                     line: at.line(),
                     column: at.column(),
-                    detail: format!("{inner}; {EXPECTED}"),
+                    detail: format!("{}; {EXPECTED}", bare_message(&inner.to_string(), ".")),
                 },
-                _ => InputError::structure(file, path, format!("{inner}; {EXPECTED}")),
+                Some(at) => {
+                    let detail = bare_message(&inner.to_string(), &path);
+                    InputError::structure(
+                        file,
+                        path,
+                        format!(
+                            "{detail} (byte {}, line {}, column {}); {EXPECTED}",
+                            at.index(),
+                            at.line(),
+                            at.column()
+                        ),
+                    )
+                }
+                None => InputError::structure(
+                    file,
+                    &path,
+                    format!("{}; {EXPECTED}", bare_message(&inner.to_string(), &path)),
+                ),
             }
         })?
     };

@@ -1,10 +1,12 @@
 //! SARIF, JUnit and GitLab Code Quality output.
 //!
-//! SARIF is checked against the constraints of the SARIF 2.1.0 schema that apply to the
-//! properties dbrail writes (required properties, enumerations, the kind/level rule); the
-//! official schema file is not vendored. JUnit XML is parsed with quick-xml and checked for the
-//! elements and attributes JUnit consumers require. GitLab issues are checked for the fields
-//! GitLab documents as required.
+//! SARIF is validated against the official SARIF 2.1.0 JSON schema and JUnit XML against the
+//! JUnit XSD Jenkins uses, both vendored in `tests/schemas/` and applied by
+//! `tests/schemas/validate.py` (Python's `jsonschema` and `xmlschema`, installed by
+//! `.ci/deps.sh`: no Rust crate validates XSD, and one validator for both keeps them alike).
+//! On top, SARIF is checked for the kind/level rule the schema cannot express, and JUnit is
+//! parsed with quick-xml for the counts consumers display. GitLab issues are checked for the
+//! fields GitLab documents as required.
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test")]
 
@@ -211,4 +213,72 @@ fn gitlab_issues_have_every_required_field_and_stable_fingerprints() {
         dbrail_cli::report::fingerprint(&["G4", "a", "b"]),
         dbrail_cli::report::fingerprint(&["G4", "ab", ""])
     );
+}
+
+/// Runs the vendored schema validator on `text`; `Err` carries its report.
+fn validate(kind: &str, text: &str) -> Result<(), String> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("report.{kind}"));
+    std::fs::write(&file, text).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/schemas/validate.py");
+    let output = std::process::Command::new("python3")
+        .arg(script)
+        .arg(kind)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    match output.status.code() {
+        Some(0) => Ok(()),
+        Some(1) => Err(said),
+        other => panic!("validator could not run ({other:?}): {said}"),
+    }
+}
+
+#[test]
+fn sarif_validates_against_the_official_sarif_2_1_0_schema() {
+    for report in [mixed_report(), check(&aws_plan())] {
+        let sarif = render_sarif(&report);
+        if let Err(errors) = validate("sarif", &sarif) {
+            panic!("SARIF does not validate:\n{errors}\n{sarif}");
+        }
+    }
+}
+
+#[test]
+fn the_sarif_schema_check_rejects_what_the_schema_forbids() {
+    let mut log: Value = serde_json::from_str(&render_sarif(&mixed_report())).unwrap();
+    log["runs"][0]["results"][0]["level"] = json!("fatal");
+    log["runs"][0]["tool"]["driver"]
+        .as_object_mut()
+        .unwrap()
+        .remove("name");
+    let errors = validate("sarif", &log.to_string()).unwrap_err();
+    assert!(errors.contains("'fatal' is not one of"), "{errors}");
+    assert!(errors.contains("'name' is a required property"), "{errors}");
+}
+
+#[test]
+fn junit_validates_against_the_junit_xsd() {
+    for report in [mixed_report(), check(&aws_plan())] {
+        let xml = render_junit(&report);
+        if let Err(errors) = validate("junit", &xml) {
+            panic!("JUnit XML does not validate:\n{errors}\n{xml}");
+        }
+    }
+}
+
+#[test]
+fn the_junit_schema_check_rejects_what_the_xsd_forbids() {
+    let xml = render_junit(&mixed_report());
+    let broken = xml.replacen("<testcase ", "<testcase bogus=\"1\" ", 1);
+    assert_ne!(broken, xml);
+    let errors = validate("junit", &broken).unwrap_err();
+    assert!(errors.contains("bogus"), "{errors}");
+    let errors = validate("junit", "<testsuites><testsuite/></testsuites>").unwrap_err();
+    assert!(errors.contains("name"), "{errors}");
 }

@@ -5,6 +5,7 @@
 
 mod client;
 mod config;
+mod data_sources;
 mod diagnostics;
 mod provider;
 mod resources;

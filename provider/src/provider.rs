@@ -6,7 +6,7 @@ use crate::diagnostics::config_error;
 use crate::resources;
 use async_trait::async_trait;
 use dbrail_tfplugin::diagnostics::Diagnostics;
-use dbrail_tfplugin::framework::{DynResource, Provider};
+use dbrail_tfplugin::framework::{DynDataSource, DynResource, Provider};
 use dbrail_tfplugin::schema::Schema;
 use dbrail_tfplugin::value::Value;
 use std::sync::Arc;
@@ -45,5 +45,9 @@ impl Provider for DbrailProvider {
 
     fn resources(&self) -> Vec<Arc<dyn DynResource<DbrailClient>>> {
         resources::all()
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<DbrailClient>>> {
+        crate::data_sources::all()
     }
 }

@@ -66,6 +66,9 @@ pub(super) fn target(file: &str, resource: &Resource) -> Result<Target, InputErr
 pub(crate) struct ClusterGroups<'a> {
     list: Vec<ClusterGroup<'a>>,
     by_name: HashMap<String, Vec<usize>>,
+    /// Keyed by (module instance, address without module and index), so that following a
+    /// cluster's configuration reference is a lookup, not a scan of every group.
+    by_local: HashMap<(&'a str, &'a str), Vec<usize>>,
 }
 
 /// Every cluster parameter group in the plan a cluster could use.
@@ -89,12 +92,22 @@ pub(crate) fn cluster_groups<'a>(
         });
     }
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_local: HashMap<(&'a str, &'a str), Vec<usize>> = HashMap::new();
     for (index, group) in out.iter().enumerate() {
         if let Fact::Known(name) = &group.name {
             by_name.entry(name.clone()).or_default().push(index);
         }
+        let resource = group.resource;
+        by_local
+            .entry((resource.module.as_str(), resource.local.as_str()))
+            .or_default()
+            .push(index);
     }
-    Ok(ClusterGroups { list: out, by_name })
+    Ok(ClusterGroups {
+        list: out,
+        by_name,
+        by_local,
+    })
 }
 
 /// The group a cluster uses: by its known name, else through the configuration's references.
@@ -105,15 +118,21 @@ pub(crate) fn group_of(
     groups: &ClusterGroups<'_>,
 ) -> Option<ParameterGroupSubject> {
     const ATTRIBUTE: &str = "db_cluster_parameter_group_name";
-    let referenced: Vec<&ClusterGroup<'_>> = if cluster.references.contains_key(ATTRIBUTE) {
-        groups
-            .list
-            .iter()
-            .filter(|g| links::references(cluster, ATTRIBUTE, g.resource))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let mut indices: Vec<usize> = cluster
+        .references
+        .get(ATTRIBUTE)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| links::referenced_resource(r))
+        .filter_map(|local| groups.by_local.get(&(cluster.module.as_str(), local)))
+        .flatten()
+        .copied()
+        .collect();
+    // In plan order, each group once, as a scan of the list would give them.
+    indices.sort_unstable();
+    indices.dedup();
+    let referenced: Vec<&ClusterGroup<'_>> =
+        indices.iter().filter_map(|i| groups.list.get(*i)).collect();
     let pick = |candidates: Vec<&ClusterGroup<'_>>| {
         let index = links::index_of(&cluster.address);
         candidates

@@ -27,6 +27,10 @@ pub(crate) fn referenced_resource(reference: &str) -> Option<&str> {
 }
 
 /// Whether `target` is what `from`'s attribute `name` references.
+#[allow(
+    dead_code,
+    reason = "the one-pair form of the indexed lookups in `groups` and `aws_cluster`"
+)]
 pub(crate) fn references(from: &Resource, name: &str, target: &Resource) -> bool {
     from.module == target.module
         && from.references.get(name).is_some_and(|refs| {

@@ -8,6 +8,7 @@
 
 mod access_role;
 mod aws_cluster;
+mod backup;
 mod db_instance;
 mod dbrail;
 mod groups;
@@ -73,6 +74,7 @@ pub(crate) fn attrs<'a>(file: &'a str, resource: &'a Resource) -> Attrs<'a> {
 pub fn targets(file: &str, plan: &Plan) -> Result<Vec<Target>, InputError> {
     let groups = groups::cluster_groups(file, plan)?;
     let instances = aws_cluster::Instances::index(file, plan)?;
+    let vaults = backup::Vaults::index(file, plan)?;
     let mut targets = Vec::new();
     for resource in &plan.resources {
         match resource.kind.as_str() {
@@ -86,6 +88,8 @@ pub fn targets(file: &str, plan: &Plan) -> Result<Vec<Target>, InputError> {
             }
             "aws_db_instance" => targets.push(db_instance::target(file, resource)?),
             "dbrail_access_role" => targets.push(access_role::target(file, resource)?),
+            "dbrail_backup_policy" => targets.push(backup::policy(file, resource)?),
+            "aws_backup_plan" => targets.push(backup::plan_target(file, &vaults, resource)?),
             _ => targets.extend(crate::iam::target(file, resource)?),
         }
     }

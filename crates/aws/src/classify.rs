@@ -117,6 +117,9 @@ const VALIDATION: &[&str] = &[
     "InvalidInput",
     "MalformedPolicyDocument",
     "MalformedQueryString",
+    // Backup
+    "MissingParameterValueException",
+    "InvalidRequestException",
 ];
 
 /// Not authorised, or the credentials were rejected.

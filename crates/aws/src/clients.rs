@@ -68,6 +68,8 @@ pub struct Clients {
     pub rds: aws_sdk_rds::Client,
     /// AWS IAM.
     pub iam: aws_sdk_iam::Client,
+    /// AWS Backup.
+    pub backup: aws_sdk_backup::Client,
     /// Region in use, e.g. `eu-west-1`.
     pub region: String,
     /// Account id of the caller, e.g. `123456789012`.
@@ -83,6 +85,7 @@ impl Clients {
     pub fn new(
         rds: aws_sdk_rds::Client,
         iam: aws_sdk_iam::Client,
+        backup: aws_sdk_backup::Client,
         region: impl Into<String>,
         account_id: impl Into<String>,
         partition: impl Into<String>,
@@ -90,6 +93,7 @@ impl Clients {
         Self {
             rds,
             iam,
+            backup,
             region: region.into(),
             account_id: account_id.into(),
             partition: partition.into(),
@@ -163,13 +167,18 @@ async fn connect_unchecked(settings: &Settings) -> Result<Clients, ConfigError> 
     if let Some(url) = &settings.endpoints.rds {
         rds = rds.endpoint_url(url);
     }
-    let mut iam = aws_sdk_iam::config::Builder::from(&sdk).http_client(http);
+    let mut iam = aws_sdk_iam::config::Builder::from(&sdk).http_client(http.clone());
     if let Some(url) = &settings.endpoints.iam {
         iam = iam.endpoint_url(url);
+    }
+    let mut backup = aws_sdk_backup::config::Builder::from(&sdk).http_client(http);
+    if let Some(url) = &settings.endpoints.backup {
+        backup = backup.endpoint_url(url);
     }
     Ok(Clients {
         rds: aws_sdk_rds::Client::from_conf(rds.build()),
         iam: aws_sdk_iam::Client::from_conf(iam.build()),
+        backup: aws_sdk_backup::Client::from_conf(backup.build()),
         region,
         account_id: identity.account_id,
         partition: identity.partition,

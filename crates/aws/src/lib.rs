@@ -1,7 +1,8 @@
 //! AWS access for dbrail, in one place.
 //!
 //! Resources never talk to the AWS SDK directly: they get [`Clients`] from [`connect`] at
-//! provider-configure time and call the finders and operations in [`rds`]. Everything here is
+//! provider-configure time and call the finders and operations in [`rds`] and
+//! [`backup`]. Everything here is
 //! Terraform-agnostic; the provider maps [`ConfigError::attribute`] and
 //! [`OperationError`] onto diagnostics.
 //!
@@ -25,6 +26,7 @@
 //!   client is built here with rustls + ring and given to every service config.
 
 mod backoff;
+pub mod backup;
 mod classify;
 mod clients;
 mod config_error;

@@ -27,6 +27,7 @@
 
 pub mod access;
 mod aliases;
+mod backup_subject;
 pub mod baseline;
 mod catalogue;
 mod cluster_subject;
@@ -48,6 +49,7 @@ mod waiver;
 mod testing;
 
 pub use aliases::{cluster_attribute_aliases, cluster_instance_attributes};
+pub use backup_subject::{BackupCopy, BackupPolicySubject, LockMode, VaultLock};
 pub use catalogue::{catalogue, evaluate, rule};
 pub use cluster_subject::ClusterSubject;
 pub use compliance::{ComplianceStatus, compliance_summary};

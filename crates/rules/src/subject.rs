@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{AccessRoleSubject, IamPolicySubject};
-use crate::{ClusterSubject, Engine, Fact};
+use crate::{BackupPolicySubject, ClusterSubject, Engine, Fact};
 
 /// The kinds of subject a rule can apply to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -31,6 +31,9 @@ pub enum SubjectKind {
     IamPolicy,
     /// An IAM role granting database access (`dbrail_access_role`).
     AccessRole,
+    /// An AWS Backup policy: vault, plan rule and vault lock (`dbrail_backup_policy`, or
+    /// `aws_backup_plan` with the vault and lock it targets).
+    BackupPolicy,
 }
 
 impl SubjectKind {
@@ -42,6 +45,7 @@ impl SubjectKind {
             SubjectKind::Cluster => "clusters",
             SubjectKind::IamPolicy => "IAM policy documents",
             SubjectKind::AccessRole => "database access roles",
+            SubjectKind::BackupPolicy => "backup policies",
         }
     }
 }
@@ -63,6 +67,8 @@ pub enum Subject {
     IamPolicy(IamPolicySubject),
     /// An IAM role granting database access.
     AccessRole(AccessRoleSubject),
+    /// An AWS Backup vault, plan rule and vault lock.
+    BackupPolicy(BackupPolicySubject),
 }
 
 impl Subject {
@@ -76,6 +82,7 @@ impl Subject {
             Subject::Cluster(_) => SubjectKind::Cluster,
             Subject::IamPolicy(_) => SubjectKind::IamPolicy,
             Subject::AccessRole(_) => SubjectKind::AccessRole,
+            Subject::BackupPolicy(_) => SubjectKind::BackupPolicy,
         }
     }
 
@@ -83,7 +90,10 @@ impl Subject {
     pub fn as_parameter_group(&self) -> Option<&ParameterGroupSubject> {
         match self {
             Subject::ParameterGroup(group) => Some(group),
-            Subject::Cluster(_) | Subject::IamPolicy(_) | Subject::AccessRole(_) => None,
+            Subject::Cluster(_)
+            | Subject::IamPolicy(_)
+            | Subject::AccessRole(_)
+            | Subject::BackupPolicy(_) => None,
         }
     }
 
@@ -91,8 +101,28 @@ impl Subject {
     pub fn as_cluster(&self) -> Option<&ClusterSubject> {
         match self {
             Subject::Cluster(cluster) => Some(cluster),
-            Subject::ParameterGroup(_) | Subject::IamPolicy(_) | Subject::AccessRole(_) => None,
+            Subject::ParameterGroup(_)
+            | Subject::IamPolicy(_)
+            | Subject::AccessRole(_)
+            | Subject::BackupPolicy(_) => None,
         }
+    }
+
+    /// The backup policy, if the subject is one.
+    pub fn as_backup_policy(&self) -> Option<&BackupPolicySubject> {
+        match self {
+            Subject::BackupPolicy(policy) => Some(policy),
+            Subject::ParameterGroup(_)
+            | Subject::Cluster(_)
+            | Subject::IamPolicy(_)
+            | Subject::AccessRole(_) => None,
+        }
+    }
+}
+
+impl From<BackupPolicySubject> for Subject {
+    fn from(policy: BackupPolicySubject) -> Self {
+        Subject::BackupPolicy(policy)
     }
 }
 

@@ -69,6 +69,108 @@ pub(crate) fn tags_validator() -> Validator {
     )
 }
 
+/// True for an AWS account id: twelve digits.
+fn is_account(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Splits `arn:<partition>:<service>:<region>:<account>:<resource>`; `None` unless it has that
+/// shape with an `aws*` partition.
+fn arn_parts(text: &str) -> Option<(&str, &str, &str, &str)> {
+    let mut parts = text.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    partition
+        .starts_with("aws")
+        .then_some((service, region, account, resource))
+}
+
+/// A KMS key reference as RDS accepts it: key ARN, alias ARN, key id or alias name. A typo here
+/// would otherwise surface only at apply, after minutes of waiting, as an AWS error.
+pub(crate) fn kms_key_validator() -> Validator {
+    Validator::new(
+        "A KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`), alias ARN, key id or `alias/<name>`.",
+        |value| {
+            let key = value.as_str().unwrap_or_default();
+            let id_chars =
+                |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            let ok = match arn_parts(key) {
+                Some(("kms", region, account, resource)) => {
+                    !region.is_empty()
+                        && is_account(account)
+                        && (resource.strip_prefix("key/").is_some_and(id_chars)
+                            || resource
+                                .strip_prefix("alias/")
+                                .is_some_and(|a| !a.is_empty()))
+                }
+                Some(_) => false,
+                None if key.starts_with("arn:") => false,
+                None => key
+                    .strip_prefix("alias/")
+                    .map_or_else(|| id_chars(key), |a| !a.is_empty()),
+            };
+            if ok {
+                Ok(())
+            } else {
+                Err(format!("{key:?} is not a KMS key reference"))
+            }
+        },
+    )
+}
+
+/// An IAM role ARN: `arn:aws:iam::<account>:role/<path/name>`.
+pub(crate) fn role_arn_validator() -> Validator {
+    Validator::new(
+        "An IAM role ARN, `arn:aws:iam::<account>:role/<name>`.",
+        |value| {
+            let arn = value.as_str().unwrap_or_default();
+            let ok = matches!(
+                arn_parts(arn),
+                Some(("iam", "", account, resource))
+                    if is_account(account)
+                        && resource.strip_prefix("role/").is_some_and(|n| !n.is_empty())
+            );
+            if ok {
+                Ok(())
+            } else {
+                Err(format!("{arn:?} is not an IAM role ARN"))
+            }
+        },
+    )
+}
+
+/// An RDS instance class: `db.<family>.<size>`, such as `db.r6g.large`, or Aurora Serverless
+/// v2's `db.serverless`.
+pub(crate) fn instance_class_validator() -> Validator {
+    Validator::new(
+        "An instance class such as `db.r6g.large` or `db.serverless`.",
+        |value| {
+            let class = value.as_str().unwrap_or_default();
+            let part_ok = |p: &str| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            };
+            let parts: Vec<&str> = class.split('.').collect();
+            let ok = class == "db.serverless"
+                || (parts.len() == 3 && parts[0] == "db" && parts[1..].iter().all(|p| part_ok(p)));
+            if ok {
+                Ok(())
+            } else {
+                Err(format!("{class:?} is not an instance class"))
+            }
+        },
+    )
+}
+
 /// The user's tags among all tags on an AWS object: not dbrail's own (`dbrail:*`), and not
 /// provider defaults unless the resource set the same key itself.
 pub(crate) fn user_tags(
@@ -97,6 +199,79 @@ mod tests {
         for bad in ["Orders", "1orders", "orders-", "orders--pg", "or_ders", ""] {
             let err = v.check(&Value::String(bad.into()));
             assert!(err.is_err(), "{bad}");
+        }
+    }
+
+    fn accepts(v: &Validator, text: &str) -> bool {
+        v.check(&Value::String(text.into())).is_ok()
+    }
+
+    #[test]
+    fn kms_key_references_in_every_form_rds_accepts() {
+        let v = kms_key_validator();
+        for ok in [
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd",
+            "arn:aws:kms:eu-west-1:123456789012:alias/orders",
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+            "alias/orders",
+            "alias/aws/rds",
+        ] {
+            assert!(accepts(&v, ok), "{ok}");
+        }
+        for bad in [
+            "arn:aws:kms:key",
+            "arn:aws:kms:us-east-1:1234:key/abc",
+            "arn:aws:iam::123456789012:role/x",
+            "arn:aws:kms:us-east-1:123456789012:key/",
+            "alias/",
+            "not a key",
+            "",
+        ] {
+            assert!(!accepts(&v, bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn role_arns_name_an_iam_role() {
+        let v = role_arn_validator();
+        assert!(accepts(&v, "arn:aws:iam::123456789012:role/rds-monitoring"));
+        assert!(accepts(
+            &v,
+            "arn:aws:iam::123456789012:role/service/rds-monitoring"
+        ));
+        for bad in [
+            "arn:aws:iam::123456789012:user/ops",
+            "arn:aws:iam:us-east-1:123456789012:role/x",
+            "arn:aws:iam::12345:role/x",
+            "arn:aws:iam::123456789012:role/",
+            "rds-monitoring",
+            "",
+        ] {
+            assert!(!accepts(&v, bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn instance_classes_have_three_parts() {
+        let v = instance_class_validator();
+        for ok in [
+            "db.r6g.large",
+            "db.serverless",
+            "db.t4g.medium",
+            "db.x2g.16xlarge",
+        ] {
+            assert!(accepts(&v, ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "r6g.large",
+            "db.r6g",
+            "db..large",
+            "db.R6G.large",
+            "db.r6g.large.x",
+        ] {
+            assert!(!accepts(&v, bad), "{bad}");
         }
     }
 

@@ -1,6 +1,7 @@
 //! dbrail's managed resource types, one module each.
 
 mod access_role;
+mod backup_policy;
 mod cluster;
 mod common;
 mod parameter_baseline;
@@ -15,5 +16,6 @@ pub(crate) fn all() -> Vec<Arc<dyn DynResource<DbrailClient>>> {
         erase(parameter_baseline::ParameterBaseline),
         erase(cluster::ClusterResource),
         erase(access_role::AccessRole),
+        erase(backup_policy::BackupPolicy),
     ]
 }

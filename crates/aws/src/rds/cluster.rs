@@ -177,6 +177,8 @@ pub struct Cluster {
     pub has_pending_modifications: bool,
     /// Tags, from the describe answer's `TagList`.
     pub tags: Tags,
+    /// The latest time a point-in-time restore can reach (RFC 3339), as AWS reports it.
+    pub latest_restorable_time: Option<String>,
 }
 
 /// One instance of a [`Cluster`].
@@ -423,6 +425,7 @@ pub(crate) fn from_sdk(c: &DbCluster) -> Cluster {
     members.sort_by(|a, b| a.instance_identifier.cmp(&b.instance_identifier));
     let secret = c.master_user_secret();
     Cluster {
+        latest_restorable_time: super::common::rfc3339(c.latest_restorable_time()),
         identifier: owned(c.db_cluster_identifier()),
         arn: owned(c.db_cluster_arn()),
         resource_id: owned(c.db_cluster_resource_id()),

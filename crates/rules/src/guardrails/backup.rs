@@ -4,7 +4,8 @@
 //! which leaves no time to notice a bad migration or a silent corruption before the last good
 //! point in time is gone. The floor is policy, not a constant: it comes from the
 //! [`Context`] (7 days unless a backup policy raises it), so the rule and the policy cannot
-//! disagree about the number.
+//! disagree about the number. A backup policy is held to the same floor: the policy *is* the
+//! floor its clusters are raised to, so a policy below it would lower every cluster it covers.
 
 use crate::guardrails::cluster::{self, Verdict};
 use crate::{
@@ -20,6 +21,9 @@ Checks that an Aurora cluster keeps automated backups (point-in-time restore) fo
 backup floor: 7 days by default, raised by a backup policy where one applies \
 (`backup.retention_days` in `dbrail_cluster`, `backup_retention_period` in `aws_rds_cluster`; \
 Aurora accepts 1–35 days).
+
+For a backup policy (`retention_days` in `dbrail_backup_policy`, `lifecycle.delete_after` \
+of an `aws_backup_plan` rule) the same floor applies to the days recovery points are kept.
 
 Unset fails: AWS then keeps one day. A value unknown until apply leaves the rule undecided. \
 Automated backups expire when the cluster is deleted, so a final snapshot (and, for restore \
@@ -39,7 +43,7 @@ expects data backup processes that meet the entity's recovery objectives.",
     ],
     fix: "Set backup.retention_days (backup_retention_period on aws_rds_cluster) to at least the \
 floor, 7 days unless your backup policy asks for more.",
-    applies_to: &[SubjectKind::Cluster],
+    applies_to: &[SubjectKind::Cluster, SubjectKind::BackupPolicy],
     strictness: Strictness::WarnBelowProduction,
     check,
 };
@@ -50,6 +54,9 @@ fn at() -> AttrPath {
 }
 
 fn check(subject: &Subject, context: &Context<'_>) -> Vec<Outcome> {
+    if let Some(policy) = subject.as_backup_policy() {
+        return check_policy(&policy.retention_days, context);
+    }
     let Some(cluster) = cluster::subject(subject) else {
         return Vec::new();
     };
@@ -77,6 +84,34 @@ fn check(subject: &Subject, context: &Context<'_>) -> Vec<Outcome> {
             fix,
         ),
         Fact::Unknown => verdict.undecided(at(), "backup.retention_days is unknown until apply"),
+    }
+    verdict.finish()
+}
+
+/// A backup policy keeps recovery points for at least the floor.
+fn check_policy(retention: &Fact<u32>, context: &Context<'_>) -> Vec<Outcome> {
+    let floor = context.backup_floor_days;
+    let at = || AttrPath::attribute("retention_days");
+    let fix = format!("set retention_days to at least {floor}");
+    let mut verdict = Verdict::new(RULE.id);
+    match retention {
+        Fact::Known(days) if *days >= floor => {}
+        Fact::Known(days) => verdict.fail(
+            Severity::Error,
+            at(),
+            format!(
+                "retention_days = {days}: recovery points are kept fewer than the required \
+                 {floor} days"
+            ),
+            fix,
+        ),
+        Fact::Absent => verdict.fail(
+            Severity::Error,
+            at(),
+            format!("retention_days is not set; at least {floor} days are required"),
+            fix,
+        ),
+        Fact::Unknown => verdict.undecided(at(), "retention_days is unknown until apply"),
     }
     verdict.finish()
 }
@@ -142,6 +177,27 @@ mod tests {
             ));
             assert_eq!(found[0].severity, Severity::Warning, "{tier:?}");
         }
+    }
+
+    #[test]
+    fn a_backup_policy_is_held_to_the_floor() {
+        let policy =
+            |days| Subject::from(crate::BackupPolicySubject::new().with_retention_days(days));
+        assert_eq!(
+            RULE.evaluate(&policy(Fact::Known(7)), &production()),
+            [PASS]
+        );
+        for days in [Fact::Known(3), Fact::Absent] {
+            let outcomes = RULE.evaluate(&policy(days), &production());
+            assert_eq!(failed_at(&outcomes), ["retention_days"], "{days:?}");
+        }
+        let strict = production().with_backup_floor(30);
+        let found = failures(&RULE.evaluate(&policy(Fact::Known(14)), &strict));
+        assert!(found[0].message.contains("required 30 days"));
+        assert_eq!(
+            undecided(&RULE.evaluate(&policy(Fact::Unknown), &production())),
+            ["retention_days"]
+        );
     }
 
     #[test]

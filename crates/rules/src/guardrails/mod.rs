@@ -14,6 +14,7 @@ mod access_session;
 mod admin_defaults;
 mod audit;
 mod backup;
+mod backup_plan;
 mod cluster;
 mod deletion;
 mod encryption;
@@ -38,12 +39,13 @@ pub use log_exports::required_log_exports;
 use requirement::Requirement;
 
 /// Every rule, in catalogue order.
-pub(crate) static RULES: [Rule; 21] = [
+pub(crate) static RULES: [Rule; 22] = [
     encryption::RULE,
     public_access::RULE,
     deletion::RULE,
     iam_auth::RULE,
     backup::RULE,
+    backup_plan::RULE,
     log_exports::RULE,
     audit::RULE,
     tls::RULE,

@@ -7,18 +7,22 @@
 //! [`DynResource`] the server dispatches to, and holds the protocol rules every resource shares:
 //! computed attributes become unknown when they may change, `requires_replace` attributes force
 //! replacement, write-only attributes never reach state, and a missing remote object leaves state
-//! with a warning.
+//! with a warning. Data sources ([`DataSource`]) follow the same pattern with one typed `read`.
 
 mod capabilities;
 mod context;
+mod data_source;
 mod dyn_resource;
 mod planning;
 mod provider;
 mod resource;
-mod validate;
+pub(crate) mod validate;
 
 pub use capabilities::{ImportState, ModifyPlan, PlanChange, UpgradeState, ValidateConfig};
 pub use context::Context;
+pub use data_source::{
+    DataReadRequest, DataReadResponse, DataReadResult, DataSource, DynDataSource, erase_data_source,
+};
 pub use dyn_resource::{
     ApplyRequest, ApplyResponse, DynResource, ImportResponse, PlanRequest, PlanResponse,
     ReadResponse, erase,

@@ -1,5 +1,6 @@
-//! The provider trait: configuration and the list of resource types.
+//! The provider trait: configuration and the lists of resource and data source types.
 
+use super::data_source::DynDataSource;
 use super::dyn_resource::DynResource;
 use crate::diagnostics::Diagnostics;
 use crate::schema::Schema;
@@ -35,4 +36,9 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The managed resource types.
     fn resources(&self) -> Vec<Arc<dyn DynResource<Self::Client>>>;
+
+    /// The data source types; none unless the provider offers some.
+    fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<Self::Client>>> {
+        Vec::new()
+    }
 }

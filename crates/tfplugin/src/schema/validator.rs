@@ -75,9 +75,7 @@ impl Validator {
                 if (min..=max).contains(&len) {
                     Ok(())
                 } else {
-                    Err(format!(
-                        "is {len} characters long; it must be {min} to {max}"
-                    ))
+                    Err(format!("is {len} characters long"))
                 }
             },
         )
@@ -90,7 +88,10 @@ impl Validator {
             move |value| match value.as_number().and_then(|n| n.as_i64()) {
                 Some(n) if (min..=max).contains(&n) => Ok(()),
                 Some(n) => Err(format!("{n} is outside {min}..{max}")),
-                None => Err(format!("must be a whole number from {min} to {max}")),
+                None => Err(value.as_number().map_or_else(
+                    || "expected a number".to_owned(),
+                    |n| format!("{n} is not a whole number"),
+                )),
             },
         )
     }
@@ -132,5 +133,22 @@ mod tests {
                 .check(&Value::Number(7i64.into()))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn problems_do_not_repeat_the_description() {
+        // The diagnostic shows the problem followed by the description: saying the rule twice
+        // reads as a stutter.
+        let v = Validator::length_between(1, 3);
+        let err = v.check(&Value::String("abcd".into())).unwrap_err();
+        assert_eq!(err, "is 4 characters long");
+        let v = Validator::int_between(0, 15);
+        let half = "1.5".parse().map(Value::Number).expect("number");
+        let err = v.check(&half).unwrap_err();
+        assert!(
+            err.contains("1.5") && err.contains("not a whole number"),
+            "{err}"
+        );
+        assert!(!err.contains("0 to 15"), "{err}");
     }
 }

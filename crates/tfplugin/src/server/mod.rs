@@ -8,6 +8,7 @@
 mod codec;
 mod controller;
 mod guard;
+mod rpc_data_source;
 mod rpc_provider;
 mod rpc_resource;
 mod rpc_schema;
@@ -16,6 +17,8 @@ mod service;
 mod state;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_data_source;
 
 pub(crate) use guard::panic_message;
 pub use service::Services;

@@ -4,7 +4,7 @@
 use super::codec::{decode, diagnostics_to_wire};
 use super::guard::guarded;
 use super::state::ProviderState;
-use super::{rpc_resource, rpc_schema};
+use super::{rpc_data_source, rpc_resource, rpc_schema};
 use crate::diagnostics::Diagnostics;
 use crate::framework::Provider;
 use crate::proto::tfplugin6::{self as wire, provider_server};
@@ -59,7 +59,13 @@ impl<P: Provider> provider_server::Provider for ProviderRpc<P> {
             "provider configuration",
         ) {
             Ok(config) => guarded("ValidateProviderConfig", async {
-                self.state.provider.validate_config(&config)
+                // Schema-declared validators first (as for resources), then the provider's own.
+                let mut diags = crate::framework::validate::run_validators(
+                    &self.state.provider_schema.block,
+                    &config,
+                );
+                diags.extend(self.state.provider.validate_config(&config));
+                diags
             })
             .await
             .unwrap_or_else(|d| d),
@@ -163,6 +169,24 @@ impl<P: Provider> provider_server::Provider for ProviderRpc<P> {
     ) -> Rpc<wire::import_resource_state::Response> {
         Ok(Response::new(
             rpc_resource::import(&self.state, request.into_inner()).await,
+        ))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        request: Request<wire::validate_data_resource_config::Request>,
+    ) -> Rpc<wire::validate_data_resource_config::Response> {
+        Ok(Response::new(
+            rpc_data_source::validate(&self.state, request.into_inner()).await,
+        ))
+    }
+
+    async fn read_data_source(
+        &self,
+        request: Request<wire::read_data_source::Request>,
+    ) -> Rpc<wire::read_data_source::Response> {
+        Ok(Response::new(
+            rpc_data_source::read(&self.state, request.into_inner()).await,
         ))
     }
 

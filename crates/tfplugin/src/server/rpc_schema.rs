@@ -25,6 +25,13 @@ pub(crate) fn metadata<P: Provider>(state: &ProviderState<P>) -> wire::get_metad
                 type_name: (*name).to_owned(),
             })
             .collect(),
+        data_sources: state
+            .data_sources
+            .keys()
+            .map(|name| wire::get_metadata::DataSourceMetadata {
+                type_name: (*name).to_owned(),
+            })
+            .collect(),
         ..Default::default()
     }
 }
@@ -38,6 +45,11 @@ pub(crate) fn provider_schema<P: Provider>(
             .resources
             .iter()
             .map(|(name, r)| ((*name).to_owned(), schema_to_wire(r.schema())))
+            .collect(),
+        data_source_schemas: state
+            .data_sources
+            .iter()
+            .map(|(name, d)| ((*name).to_owned(), schema_to_wire(d.schema())))
             .collect(),
         server_capabilities: Some(capabilities()),
         ..Default::default()

@@ -2,7 +2,7 @@
 //! and the current stop token.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::framework::{Context, DynResource, Provider};
+use crate::framework::{Context, DynDataSource, DynResource, Provider};
 use crate::schema::Schema;
 use crate::value::Type;
 use std::collections::BTreeMap;
@@ -14,6 +14,7 @@ pub(crate) struct ProviderState<P: Provider> {
     pub(crate) provider_schema: Schema,
     pub(crate) provider_type: Type,
     pub(crate) resources: BTreeMap<&'static str, Arc<dyn DynResource<P::Client>>>,
+    pub(crate) data_sources: BTreeMap<&'static str, Arc<dyn DynDataSource<P::Client>>>,
     client: RwLock<Option<Arc<P::Client>>>,
     stop: Mutex<CancellationToken>,
 }
@@ -27,11 +28,17 @@ impl<P: Provider> ProviderState<P> {
             .into_iter()
             .map(|r| (r.type_name(), r))
             .collect();
+        let data_sources = provider
+            .data_sources()
+            .into_iter()
+            .map(|d| (d.type_name(), d))
+            .collect();
         Self {
             provider,
             provider_schema,
             provider_type,
             resources,
+            data_sources,
             client: RwLock::new(None),
             stop: Mutex::new(CancellationToken::new()),
         }
@@ -48,6 +55,27 @@ impl<P: Provider> ProviderState<P> {
                 format!(
                     "The dbrail provider offers: {}.",
                     self.resources
+                        .keys()
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .into()
+        })
+    }
+
+    /// The data source named by an RPC, or an error naming the data sources this provider has.
+    pub(crate) fn data_source(
+        &self,
+        type_name: &str,
+    ) -> Result<Arc<dyn DynDataSource<P::Client>>, Diagnostics> {
+        self.data_sources.get(type_name).cloned().ok_or_else(|| {
+            Diagnostic::error(
+                format!("Unknown data source {type_name:?}"),
+                format!(
+                    "The dbrail provider offers the data sources: {}.",
+                    self.data_sources
                         .keys()
                         .copied()
                         .collect::<Vec<_>>()

@@ -21,10 +21,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-struct TestProvider;
+pub(super) struct TestProvider;
 
-struct Client {
-    prefix: String,
+pub(super) struct Client {
+    pub(super) prefix: String,
 }
 
 #[async_trait]
@@ -52,6 +52,11 @@ impl Provider for TestProvider {
     }
     fn resources(&self) -> Vec<Arc<dyn DynResource<Client>>> {
         vec![erase(Thing)]
+    }
+    fn data_sources(&self) -> Vec<Arc<dyn crate::framework::DynDataSource<Client>>> {
+        vec![crate::framework::erase_data_source(
+            super::tests_data_source::Lookup,
+        )]
     }
 }
 
@@ -182,14 +187,14 @@ fn thing_type() -> Type {
     Thing.schema().block.value_type()
 }
 
-fn dv(value: &Value, ty: &Type) -> Option<wire::DynamicValue> {
+pub(super) fn dv(value: &Value, ty: &Type) -> Option<wire::DynamicValue> {
     Some(wire::DynamicValue {
         msgpack: value.to_msgpack(ty).unwrap(),
         json: vec![],
     })
 }
 
-fn obj(pairs: &[(&str, Value)]) -> Value {
+pub(super) fn obj(pairs: &[(&str, Value)]) -> Value {
     Value::Object(
         pairs
             .iter()
@@ -207,7 +212,7 @@ fn config(name: &str) -> Value {
     ])
 }
 
-async fn client() -> ProviderClient<tonic::transport::Channel> {
+pub(super) async fn client() -> ProviderClient<tonic::transport::Channel> {
     let channel = connect_in_memory(crate::Services::new(TestProvider)).await;
     let mut client = ProviderClient::new(channel);
     let provider_type = TestProvider.schema().block.value_type();

@@ -35,11 +35,14 @@ fn known_u32(value: Option<&Value>, default: Option<u32>) -> Fact<u32> {
     match value {
         None | Some(Value::Null) => default.map_or(Fact::Absent, Fact::Known),
         Some(v) if !v.is_wholly_known() => Fact::Unknown,
+        // A number that is no whole count (negative, fractional, huge) is set, just invalid:
+        // schema validation reports it, and the rules stay undecided rather than reading it as
+        // "not set".
         Some(v) => v
             .as_number()
             .and_then(|n| n.as_u64())
             .and_then(|n| u32::try_from(n).ok())
-            .map_or(Fact::Absent, Fact::Known),
+            .map_or(Fact::Unknown, Fact::Known),
     }
 }
 
@@ -115,7 +118,7 @@ pub(crate) fn subject(config: &Value, availability_zones: Fact<BTreeSet<String>>
         .with_iam_database_authentication(Fact::Known(true))
         .with_backup_retention_days(known_u32(
             config.attr("backup").and_then(|b| b.attr("retention_days")),
-            Some(Context::DEFAULT_BACKUP_FLOOR_DAYS),
+            Some(backup_floor(config)),
         ))
         .with_log_exports(log_exports)
         .with_auto_minor_version_upgrade(Fact::Known(true))
@@ -171,6 +174,21 @@ pub(crate) fn subject(config: &Value, availability_zones: Fact<BTreeSet<String>>
 }
 
 /// The tier named in configuration (production when unknown: the strictest reading).
+/// The automated-backup floor: 7 days, raised to the backup policy's retention (at most 35).
+pub(crate) fn backup_floor(config: &Value) -> u32 {
+    let policy = config
+        .attr("backup_policy")
+        .and_then(|p| p.attr("retention_days"))
+        .and_then(Value::as_number)
+        .and_then(|n| n.as_u64())
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or(0);
+    policy.clamp(
+        Context::DEFAULT_BACKUP_FLOOR_DAYS,
+        Context::MAX_BACKUP_RETENTION_DAYS,
+    )
+}
+
 pub(crate) fn tier(config: &Value) -> Tier {
     match config.attr("tier").and_then(Value::as_str) {
         Some("development") => Tier::Development,
@@ -249,7 +267,9 @@ pub(crate) fn waivers(config: &Value, diags: &mut Diagnostics) -> Vec<Waiver> {
 pub(crate) fn evaluate(config: &Value, availability_zones: Fact<BTreeSet<String>>) -> Evaluation {
     let mut diagnostics = Diagnostics::new();
     let waivers = waivers(config, &mut diagnostics);
-    let context = Context::new(tier(config), today()).with_waivers(&waivers);
+    let context = Context::new(tier(config), today())
+        .with_backup_floor(backup_floor(config))
+        .with_waivers(&waivers);
     let outcomes = dbrail_rules::evaluate(&subject(config, availability_zones), &context);
     let pending = pending_waiver_rules(config);
     let no_baseline = config.attr("parameter_baseline").is_none_or(Value::is_null);
@@ -368,6 +388,28 @@ mod tests {
         );
         let map = compliance(&evaluation.outcomes).expect("all decided");
         assert!(map.values().all(|v| v == "passed"), "{map:?}");
+    }
+
+    #[test]
+    fn an_invalid_reader_count_is_not_reported_as_unset() {
+        for bad in ["-1", "1.5", "1e400"] {
+            let mut c = config("production", 2, baseline());
+            if let Value::Object(m) = &mut c {
+                m.insert(
+                    "readers".into(),
+                    Value::Number(bad.parse().expect("number")),
+                );
+            }
+            let evaluation = evaluate(&c, zones(3));
+            assert!(
+                !evaluation
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.summary.starts_with("[G12]")),
+                "readers = {bad}: {:?}",
+                evaluation.diagnostics
+            );
+        }
     }
 
     #[test]

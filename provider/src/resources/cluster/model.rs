@@ -13,6 +13,13 @@ pub(crate) struct BaselineRef {
     pub(crate) effective_cluster_parameters: Option<BTreeMap<String, String>>,
 }
 
+/// `backup_policy`: the parts of a `dbrail_backup_policy` a cluster uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct BackupPolicyRef {
+    pub(crate) name: String,
+    pub(crate) retention_days: i64,
+}
+
 /// The `backup` block.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Backup {
@@ -52,6 +59,7 @@ pub(crate) struct State {
     pub(crate) security_group_ids: Option<BTreeSet<String>>,
     pub(crate) kms_key_id: Option<String>,
     pub(crate) parameter_baseline: Option<BaselineRef>,
+    pub(crate) backup_policy: Option<BackupPolicyRef>,
     pub(crate) maintenance_window: Option<String>,
     pub(crate) log_exports: Option<BTreeSet<String>>,
     pub(crate) performance_insights: Option<bool>,

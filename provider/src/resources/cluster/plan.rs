@@ -166,15 +166,38 @@ pub(crate) fn modify(change: &mut PlanChange) -> Diagnostics {
         };
         set(&mut change.planned, "db_subnet_group_name", value);
     }
-    // Backup retention: default 7 days.
+    // Backup retention: default 7 days, or the backup policy's floor.
+    let floor = guardrails::backup_floor(&config);
     if let Some(Value::Object(backup)) = change.planned.attr("backup").cloned().as_ref() {
         let mut backup = backup.clone();
         let configured = config
             .attr("backup")
             .and_then(|b| attr(b, "retention_days"))
-            .is_some();
-        if !configured {
-            backup.insert("retention_days".into(), Value::Number(7i64.into()));
+            .cloned();
+        match configured {
+            None => {
+                backup.insert(
+                    "retention_days".into(),
+                    Value::Number(i64::from(floor).into()),
+                );
+            }
+            Some(days) => {
+                let below = days
+                    .as_number()
+                    .and_then(|n| n.as_u64())
+                    .is_some_and(|d| d < u64::from(floor));
+                if below && config.attr("backup_policy").is_some_and(|p| !p.is_null()) {
+                    diags.error_at(
+                        AttributePath::attr("backup").then_attr("retention_days"),
+                        format!("backup.retention_days is below the backup policy's floor of {floor} days"),
+                        format!(
+                            "[G6] The cluster opts into a backup policy that keeps backups {floor} days; \
+                             automated backups must reach at least as far. Remove retention_days (it \
+                             then follows the policy) or set it to {floor} or more."
+                        ),
+                    );
+                }
+            }
         }
         let window_configured = config
             .attr("backup")
@@ -307,6 +330,58 @@ mod tests {
         let d = diags.iter().find(|d| d.is_error()).expect("an error");
         assert!(d.summary.contains("kms_key_id"), "{}", d.summary);
         assert_eq!(d.attribute, Some(AttributePath::attr("kms_key_id")));
+    }
+
+    fn opted_in(retention: Value, floor: i64) -> Value {
+        let mut config = cluster("16", true);
+        if let Value::Object(fields) = &mut config {
+            fields.insert(
+                "backup_policy".into(),
+                obj(&[
+                    ("name", s("gold")),
+                    ("retention_days", Value::Number(floor.into())),
+                ]),
+            );
+            fields.insert(
+                "backup".into(),
+                obj(&[("retention_days", retention), ("window", Value::Null)]),
+            );
+        }
+        config
+    }
+
+    #[test]
+    fn a_backup_policy_raises_unset_retention_to_its_floor_capped_at_35() {
+        for (floor, expected) in [(14, 14), (3, 7), (90, 35)] {
+            let mut c = change(None, opted_in(Value::Null, floor), Vec::new());
+            modify(&mut c);
+            let planned = c
+                .planned
+                .attr("backup")
+                .and_then(|b| b.attr("retention_days"));
+            assert_eq!(
+                planned,
+                Some(&Value::Number(expected.into())),
+                "floor {floor}"
+            );
+        }
+    }
+
+    #[test]
+    fn retention_configured_below_the_policy_floor_is_an_error_on_the_attribute() {
+        let mut c = change(None, opted_in(Value::Number(3i64.into()), 14), Vec::new());
+        let diags = modify(&mut c);
+        let d = diags
+            .iter()
+            .find(|d| d.summary.contains("floor of 14 days"))
+            .expect("an error naming the floor");
+        assert!(d.is_error());
+        assert_eq!(
+            d.attribute,
+            Some(AttributePath::attr("backup").then_attr("retention_days"))
+        );
+        let mut c = change(None, opted_in(Value::Number(21i64.into()), 14), Vec::new());
+        assert!(!modify(&mut c).iter().any(|d| d.summary.contains("floor")));
     }
 
     #[test]

@@ -63,7 +63,12 @@ pub(crate) fn schema() -> Schema {
                 .description(format!("Guardrail strictness: {tiers}. Recorded as the `dbrail:tier` tag."))
                 .validate(Validator::one_of(TIERS)),
         )
-        .attribute(Attribute::string("instance_class").required().description("Instance class of every instance, such as `db.r6g.large`."))
+        .attribute(
+            Attribute::string("instance_class")
+                .required()
+                .description("Instance class of every instance, such as `db.r6g.large`.")
+                .validate(super::super::common::instance_class_validator()),
+        )
         .attribute(
             Attribute::number("readers")
                 .default_value(Value::Number(1i64.into()))
@@ -85,7 +90,8 @@ pub(crate) fn schema() -> Schema {
             Attribute::string("kms_key_id")
                 .optional()
                 .requires_replace()
-                .description("Customer-managed KMS key for storage and Performance Insights. Rule G1 requires one."),
+                .description("Customer-managed KMS key for storage and Performance Insights. Rule G1 requires one.")
+                .validate(super::super::common::kms_key_validator()),
         )
         .attribute(
             Attribute::nested(
@@ -102,6 +108,18 @@ pub(crate) fn schema() -> Schema {
             .optional()
             .description("The `dbrail_parameter_baseline` to use; assign the resource itself: `parameter_baseline = dbrail_parameter_baseline.orders`."),
         )
+        .attribute(
+            Attribute::nested(
+                "backup_policy",
+                Nesting::Single,
+                vec![
+                    Attribute::string("name").required().description("The policy's name; the cluster is tagged `dbrail:backup-policy = <name>` and so covered by its selection."),
+                    Attribute::number("retention_days").required().description("The policy's retention: the floor for `backup.retention_days` (capped at 35)."),
+                ],
+            )
+            .optional()
+            .description("The `dbrail_backup_policy` covering this cluster; assign the resource itself: `backup_policy = dbrail_backup_policy.gold`. Raises automated backup retention to at least the policy's (rules G6, G7)."),
+        )
         .attribute(Attribute::string("maintenance_window").optional().computed().description("Weekly maintenance window, `ddd:hh24:mi-ddd:hh24:mi` in UTC."))
         .attribute(Attribute::string_set("log_exports").optional().computed().description(
             "Logs exported to CloudWatch. Defaults to what rule G8 requires: `postgresql` (PostgreSQL) or `audit`, `error`, `slowquery` (MySQL).",
@@ -116,7 +134,12 @@ pub(crate) fn schema() -> Schema {
                 .default_value(Value::Number(60i64.into()))
                 .description("Enhanced monitoring interval in seconds (0, 1, 5, 10, 15, 30 or 60)."),
         )
-        .attribute(Attribute::string("monitoring_role_arn").optional().description("IAM role enhanced monitoring uses; required when `monitoring_interval` > 0 on AWS."))
+        .attribute(
+            Attribute::string("monitoring_role_arn")
+                .optional()
+                .description("IAM role enhanced monitoring uses; required when `monitoring_interval` > 0 on AWS.")
+                .validate(super::super::common::role_arn_validator()),
+        )
         .attribute(Attribute::number("port").optional().computed().description("Database port. Defaults to 5433 (PostgreSQL) or 3307 (MySQL): not the engine's well-known port (rule G15)."))
         .attribute(
             Attribute::string("master_username")

@@ -1,8 +1,10 @@
-//! What dbrail records on the cluster as tags: the tier and every waiver.
+//! What dbrail records on the cluster as tags: the tier, every waiver, and the backup policy
+//! whose tag-based selection covers it.
 //!
 //! Auditors see exceptions where the database lives, and `terraform import` recovers the tier
 //! and waivers exactly, so an imported cluster plans clean.
 
+use super::super::backup_policy::POLICY_TAG;
 pub(crate) use super::super::common::user_tags;
 use super::model::{State, WaiverModel};
 use crate::tag_text::{decode, encode};
@@ -16,6 +18,9 @@ pub(crate) const WAIVER_PREFIX: &str = "dbrail:waiver:";
 /// dbrail's own tags for `state`.
 pub(crate) fn dbrail_tags(state: &State) -> BTreeMap<String, String> {
     let mut tags = BTreeMap::from([(TIER_TAG.to_owned(), state.tier.clone())]);
+    if let Some(policy) = &state.backup_policy {
+        tags.insert(POLICY_TAG.to_owned(), policy.name.clone());
+    }
     for waiver in state.waiver.iter().flatten() {
         tags.insert(
             format!("{WAIVER_PREFIX}{}", waiver.rule),
@@ -49,6 +54,21 @@ pub(crate) fn waivers_from(tags: &BTreeMap<String, String>) -> Vec<WaiverModel> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_backup_policy_is_recorded_as_its_tag() {
+        let state = State {
+            tier: "staging".into(),
+            backup_policy: Some(super::super::model::BackupPolicyRef {
+                name: "pci-gold".into(),
+                retention_days: 35,
+            }),
+            ..State::default()
+        };
+        let tags = dbrail_tags(&state);
+        assert_eq!(tags.get(POLICY_TAG).map(String::as_str), Some("pci-gold"));
+        assert!(!dbrail_tags(&State::default()).contains_key(POLICY_TAG));
+    }
 
     #[test]
     fn tier_and_waivers_round_trip() {

@@ -1,0 +1,25 @@
+# G8: no logs exported to CloudWatch.
+# expect: [G8]
+# at: dbrail_cluster.x log_exports
+
+resource "dbrail_parameter_baseline" "pg" {
+  name   = "orders-pg16"
+  family = "aurora-postgresql16"
+}
+
+resource "dbrail_cluster" "x" {
+  name                = "orders"
+  engine              = "aurora-postgresql"
+  engine_version      = "16"
+  tier                = "production"
+  instance_class      = "db.r6g.large"
+  readers             = 2
+  subnet_ids          = ["subnet-1", "subnet-2"]
+  kms_key_id          = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  monitoring_role_arn = "arn:aws:iam::123456789012:role/rds-monitoring"
+  parameter_baseline  = dbrail_parameter_baseline.pg
+  log_exports         = []
+  tags = {
+    team = "payments"
+  }
+}

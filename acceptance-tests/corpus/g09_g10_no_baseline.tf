@@ -1,0 +1,19 @@
+# G9 and G10: no parameter baseline means the engine's default group (no TLS, no audit).
+# expect: [G10]
+# expect: parameter_baseline
+# at: dbrail_cluster.x
+
+resource "dbrail_cluster" "x" {
+  name                = "orders"
+  engine              = "aurora-postgresql"
+  engine_version      = "16"
+  tier                = "production"
+  instance_class      = "db.r6g.large"
+  readers             = 2
+  subnet_ids          = ["subnet-1", "subnet-2"]
+  kms_key_id          = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  monitoring_role_arn = "arn:aws:iam::123456789012:role/rds-monitoring"
+  tags = {
+    team = "payments"
+  }
+}

@@ -1,0 +1,29 @@
+# An expired waiver no longer covers its rule.
+# expect: [G12]
+# at: dbrail_cluster.x readers
+
+resource "dbrail_parameter_baseline" "pg" {
+  name   = "orders-pg16"
+  family = "aurora-postgresql16"
+}
+
+resource "dbrail_cluster" "x" {
+  name                = "orders"
+  engine              = "aurora-postgresql"
+  engine_version      = "16"
+  tier                = "production"
+  instance_class      = "db.r6g.large"
+  readers             = 0
+  subnet_ids          = ["subnet-1", "subnet-2"]
+  kms_key_id          = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  monitoring_role_arn = "arn:aws:iam::123456789012:role/rds-monitoring"
+  parameter_baseline  = dbrail_parameter_baseline.pg
+  tags = {
+    team = "payments"
+  }
+  waiver {
+    rule    = "G12"
+    reason  = "pilot"
+    expires = "2020-01-01"
+  }
+}

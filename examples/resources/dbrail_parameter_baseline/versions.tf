@@ -1,0 +1,7 @@
+terraform {
+  required_providers {
+    dbrail = {
+      source = "dbrail/dbrail"
+    }
+  }
+}
