@@ -17,8 +17,8 @@
 use std::path::{Path, PathBuf};
 
 use dbrail_acceptance_tests::{
-    Emulator, EmulatorIam, EmulatorRds, HarnessError, Output, REGION, Workspace, step,
-    workspace_root,
+    Emulator, EmulatorBackup, EmulatorIam, EmulatorRds, HarnessError, Output, REGION, Workspace,
+    step, workspace_root,
 };
 use dbrail_cli::{CheckOptions, check_plan};
 use dbrail_rules::Date;
@@ -67,14 +67,21 @@ impl ExampleRun {
             .into_iter()
             .map(|(id, _)| id)
             .collect();
-        // An example that creates no cluster (the access module) declares neither variable.
+        // Only the variables the example declares: the access module's needs neither.
         let main = std::fs::read_to_string(dir.join("main.tf"))
             .map_err(|e| HarnessError::io("reading the example", e))?;
+        let mut vars = serde_json::Map::new();
         if main.contains("variable \"subnet_ids\"") {
-            let vars = json!({ "subnet_ids": subnets, "kms_key_id": emulator.create_kms_key()? });
-            std::fs::write(dir.join("terraform.tfvars.json"), vars.to_string())
-                .map_err(|e| HarnessError::io("writing terraform.tfvars.json", e))?;
+            vars.insert("subnet_ids".to_owned(), json!(subnets));
         }
+        if main.contains("variable \"kms_key_id\"") {
+            vars.insert("kms_key_id".to_owned(), json!(emulator.create_kms_key()?));
+        }
+        std::fs::write(
+            dir.join("terraform.tfvars.json"),
+            Value::Object(vars).to_string(),
+        )
+        .map_err(|e| HarnessError::io("writing terraform.tfvars.json", e))?;
         Ok(Self {
             ws,
             chdir: format!("-chdir={relative}"),
@@ -131,13 +138,45 @@ struct RoleExpect<'a> {
     bounded: bool,
 }
 
-/// Where the roles of an example point: a cluster it creates, or fixed ids it is given.
+/// Where the roles of an example point: a cluster it creates, fixed ids it is given, or no
+/// cluster at all (backup tiers).
 enum Target<'a> {
     Creates(ClusterExpect<'a>),
     Given {
         cluster_resource_id: &'a str,
         master_secret_arn: &'a str,
     },
+    NoCluster,
+}
+
+/// A backup policy an example creates: its name, retention, and whether the vault is locked in
+/// compliance mode with a copy to another region (the production shape).
+struct BackupExpect<'a> {
+    name: &'a str,
+    retention_days: i64,
+    locked_with_copy: bool,
+}
+
+/// Each policy's vault and plan exist in the emulator as configured.
+fn assert_backups(backup: &EmulatorBackup, policies: &[BackupExpect]) -> Result<(), HarnessError> {
+    for policy in policies {
+        let name = policy.name;
+        let vault = backup
+            .vault(name)?
+            .unwrap_or_else(|| panic!("no vault {name}"));
+        assert!(vault.kms_key_arn.is_some(), "{name}: {vault:?}");
+        assert_eq!(
+            vault.locked && vault.compliance,
+            policy.locked_with_copy,
+            "{name}: {vault:?}"
+        );
+        let plan = backup
+            .plan(name)?
+            .unwrap_or_else(|| panic!("no backup plan {name}"));
+        assert_eq!(plan.retention_days, Some(policy.retention_days), "{plan:?}");
+        assert_eq!(!plan.copies.is_empty(), policy.locked_with_copy, "{plan:?}");
+    }
+    Ok(())
 }
 
 /// The cluster resource id and master secret ARN of `cluster`, read from the emulator.
@@ -227,11 +266,13 @@ fn example_lifecycle(
     scenario: &str,
     target: Target,
     roles: &[RoleExpect],
+    policies: &[BackupExpect],
 ) -> Result<(), HarnessError> {
     let emulator = Emulator::start()?;
     let run = ExampleRun::new(module, scenario, &emulator)?;
     let rds = EmulatorRds::connect(&emulator)?;
     let iam = EmulatorIam::connect(&emulator)?;
+    let backup = EmulatorBackup::connect(&emulator)?;
     iam.create_policy(
         BOUNDARY,
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["rds-db:connect","secretsmanager:GetSecretValue","secretsmanager:DescribeSecret"],"Resource":"*"}]}"#,
@@ -273,6 +314,18 @@ fn example_lifecycle(
                 failed, cluster.warned,
                 "guardrail outcomes after apply: {compliance:?}"
             );
+            if let Some(policy) = policies.first() {
+                assert_eq!(
+                    view.tags.get("dbrail:backup-policy").map(String::as_str),
+                    Some(policy.name),
+                    "{view:?}"
+                );
+                assert_eq!(
+                    view.backup_retention_period.map(i64::from),
+                    Some(policy.retention_days.min(35)),
+                    "the cluster's backups follow the policy's floor: {view:?}"
+                );
+            }
             cluster_ids(&rds, cluster.name)?
         }
         Target::Given {
@@ -282,7 +335,9 @@ fn example_lifecycle(
             (*cluster_resource_id).to_owned(),
             (*master_secret_arn).to_owned(),
         ),
+        Target::NoCluster => (String::new(), String::new()),
     };
+    assert_backups(&backup, policies)?;
     step(&format!(
         "{module}/{scenario}: the access roles, read back from IAM"
     ));
@@ -334,6 +389,12 @@ fn example_lifecycle(
             "the module's cluster was not checked:\n{text}"
         );
     }
+    if matches!(target, Target::NoCluster) {
+        assert!(
+            checked("dbrail_backup_policy.this"),
+            "the module's backup policies were not checked:\n{text}"
+        );
+    }
     if !roles.is_empty() {
         assert!(
             checked("dbrail_access_role.this"),
@@ -374,7 +435,7 @@ fn example_lifecycle(
                 "cluster {cluster} still exists after destroy"
             );
         }
-        Target::Given { .. } => {
+        Target::Given { .. } | Target::NoCluster => {
             step(&format!("{module}/{scenario}: destroy"));
             run.run_ok(&["destroy", "-auto-approve", "-input=false", "-no-color"])?;
         }
@@ -385,6 +446,13 @@ fn example_lifecycle(
         .filter(|n| roles.iter().any(|r| r.name == n))
         .collect();
     assert!(left.is_empty(), "roles left behind: {left:?}");
+    for policy in policies {
+        assert!(
+            backup.vault(policy.name)?.is_none(),
+            "vault {} left behind",
+            policy.name
+        );
+    }
     assert!(run.dir.join("terraform.tfstate").is_file());
     Ok(())
 }
@@ -411,6 +479,7 @@ fn aurora_postgresql_production_example() -> Result<(), HarnessError> {
                 bounded: true,
             },
         ],
+        &[],
     )
 }
 
@@ -429,6 +498,11 @@ fn aurora_mysql_development_example() -> Result<(), HarnessError> {
             name: "ledger-dev-reporting",
             grant: Grant::Connect("ledger_reporting"),
             bounded: false,
+        }],
+        &[BackupExpect {
+            name: "ledger-dev-standard",
+            retention_days: 14,
+            locked_with_copy: false,
         }],
     )
 }
@@ -455,6 +529,29 @@ fn access_service_example() -> Result<(), HarnessError> {
                 name: "orders-oncall",
                 grant: Grant::MasterSecret,
                 bounded: true,
+            },
+        ],
+        &[],
+    )
+}
+
+#[test]
+fn backup_policy_tiers_example() -> Result<(), HarnessError> {
+    example_lifecycle(
+        "backup-policy",
+        "tiers",
+        Target::NoCluster,
+        &[],
+        &[
+            BackupExpect {
+                name: "standard",
+                retention_days: 14,
+                locked_with_copy: false,
+            },
+            BackupExpect {
+                name: "pci-gold",
+                retention_days: 35,
+                locked_with_copy: true,
             },
         ],
     )
@@ -637,6 +734,7 @@ fn every_module_example_has_a_test() {
         "aurora-postgresql/examples/production",
         "aurora-mysql/examples/development",
         "access/examples/service",
+        "backup-policy/examples/tiers",
     ];
     let modules = workspace_root().join("modules");
     let mut found = Vec::new();

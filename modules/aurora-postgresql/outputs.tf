@@ -67,3 +67,8 @@ output "access_grant_sql" {
   description = "SQL creating each role's database user for IAM login with its tier's privileges, keyed like `access_roles`; run it once as the master user."
   value       = { for k, r in dbrail_access_role.this : k => r.grant_sql }
 }
+
+output "backup_policy_name" {
+  description = "The backup policy covering the cluster (tagged `dbrail:backup-policy`), or null."
+  value       = dbrail_cluster.this.backup_policy == null ? null : dbrail_cluster.this.backup_policy.name
+}

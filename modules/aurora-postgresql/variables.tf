@@ -213,3 +213,17 @@ variable "permissions_boundary_arn" {
     error_message = "permissions_boundary_arn must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)."
   }
 }
+
+variable "backup_policy" {
+  description = "The organisation's backup tier the cluster joins (AWS Backup plan, locked vault, copies): a `dbrail_backup_policy` or an entry of the `backup-policy` module's `policies` output. Its retention becomes the floor of `backup_retention_days` (rules G6, G7)."
+  type = object({
+    name           = string
+    retention_days = number
+  })
+  default = null
+
+  validation {
+    condition     = var.backup_policy == null ? true : can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{1,49}$", var.backup_policy.name)) && var.backup_policy.retention_days >= 1
+    error_message = "backup_policy must name a backup policy (2 to 50 letters, digits, hyphens and underscores) with a retention of at least one day."
+  }
+}

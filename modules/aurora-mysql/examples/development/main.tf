@@ -33,14 +33,25 @@ variable "decommission" {
   default     = false
 }
 
+# The organisation's standard backup tier (usually from the backup-policy module, in a stack
+# of its own); the cluster joins it and its backups are kept at least as long.
+resource "dbrail_backup_policy" "standard" {
+  name              = "ledger-dev-standard"
+  tier              = "development"
+  vault_kms_key_arn = var.kms_key_id
+  backup_role_arn   = "arn:aws:iam::123456789012:role/backup"
+  retention_days    = 14
+}
+
 module "ledger_db" {
   source = "../../"
 
-  name         = "ledger-dev"
-  tier         = "development"
-  subnet_ids   = var.subnet_ids
-  kms_key_id   = var.kms_key_id
-  decommission = var.decommission
+  name          = "ledger-dev"
+  tier          = "development"
+  subnet_ids    = var.subnet_ids
+  kms_key_id    = var.kms_key_id
+  decommission  = var.decommission
+  backup_policy = dbrail_backup_policy.standard
 
   # A read-only role for the ledger's reporting job; in development a permissions boundary is
   # advised (a warning), not required.
