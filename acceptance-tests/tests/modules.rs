@@ -1,5 +1,7 @@
-//! Every module example, exactly as committed, against the emulator: `init` → `apply` → a plan
-//! with no changes → `dbrail policy check` of that plan passes → decommission → `destroy`.
+//! Every module example, exactly as committed, against the emulator: `init` → `apply` → what it
+//! created read back from the emulator (cluster, access roles with their exact inline policy,
+//! backup vaults and plans) → a plan with no changes → `dbrail policy check` of that plan passes
+//! → decommission (when there is a guarded cluster) → `destroy`, leaving nothing behind.
 //!
 //! The module is copied with its directory layout (`modules/<module>/examples/<scenario>`), so
 //! the example's `source = "../../"` resolves as it does in the repository, and terraform runs
@@ -563,7 +565,12 @@ fn backup_policy_tiers_example() -> Result<(), HarnessError> {
 fn module_inputs_are_validated_at_plan_time() -> Result<(), HarnessError> {
     let emulator = Emulator::start()?;
     let ws = Workspace::new(&[], &emulator)?;
-    for module in ["aurora-postgresql", "aurora-mysql", "access"] {
+    for module in [
+        "aurora-postgresql",
+        "aurora-mysql",
+        "access",
+        "backup-policy",
+    ] {
         copy_tf_tree(
             &workspace_root().join("modules").join(module),
             &ws.dir().join("modules").join(module),
@@ -629,6 +636,22 @@ module "mysql" {
   }
 }
 
+module "backup" {
+  source            = "./modules/backup-policy"
+  vault_kms_key_arn = "alias/backup"
+  backup_role_arn   = "backup"
+  policies = {
+    gold = {
+      tier              = "prod"
+      retention_days    = 60
+      continuous        = true
+      copy_to_region    = "us-west-2"
+      copy_to_vault_arn = "arn:aws:backup:us-west-2:123456789012:backup-vault:gold"
+      vault_lock        = { mode = "strict" }
+    }
+  }
+}
+
 module "access" {
   source              = "./modules/access"
   name                = "orders"
@@ -656,6 +679,12 @@ module "access" {
         "cluster_resource_id must be a cluster resource id",
         "engine must be aurora-postgresql or aurora-mysql",
         "environment must be one of production, staging, development",
+        "vault_kms_key_arn must be a KMS key ARN",
+        "backup_role_arn must be an IAM role ARN",
+        "policies tier must be one of production, staging, development",
+        "at most 35 with continuous backup",
+        "copies either to another region (copy_to_region) or to a vault",
+        "policies vault_lock mode must be governance or compliance",
     ] {
         dbrail_acceptance_tests::assert_contains(&text, expected);
     }
