@@ -111,6 +111,20 @@ fn today() -> Date {
     Date::from_days_since_epoch(i64::try_from(days).unwrap())
 }
 
+/// `dbrail policy check` of a `terraform show -json` plan, as the pipeline runs it.
+fn policy_check(plan_json: &str) -> dbrail_cli::report::Report {
+    check_plan(
+        "plan.json",
+        plan_json.as_bytes(),
+        &CheckOptions {
+            tier: None,
+            today: today(),
+            waivers: Vec::new(),
+        },
+    )
+    .unwrap_or_else(|e| panic!("policy check could not read the plan: {e}"))
+}
+
 const ACCOUNT: &str = "123456789012";
 /// The inline policy every access role carries.
 const ACCESS_POLICY: &str = "dbrail-access";
@@ -282,7 +296,24 @@ fn example_lifecycle(
 
     step(&format!("{module}/{scenario}: init and apply"));
     run.run_ok(&["init", "-input=false", "-no-color"])?;
-    run.run_ok(&["apply", "-auto-approve", "-input=false", "-no-color"])?;
+    // The pipeline's policy job checks this first plan, where ids are still unknown.
+    run.run_ok(&["plan", "-input=false", "-no-color", "-out=create.tfplan"])?;
+    let create = run
+        .run_ok(&["show", "-json", "-no-color", "create.tfplan"])?
+        .stdout;
+    let report = policy_check(&create);
+    let text = dbrail_cli::report::render_text(&report, false);
+    assert_eq!(
+        report.exit_code, 0,
+        "policy check of the first plan:\n{text}"
+    );
+    run.run_ok(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "create.tfplan",
+    ])?;
     let outputs: Value =
         serde_json::from_str(&run.run_ok(&["output", "-json", "-no-color"])?.stdout).unwrap();
     let (resource_id, secret) = match &target {
@@ -368,16 +399,7 @@ fn example_lifecycle(
     let plan_json = run
         .run_ok(&["show", "-json", "-no-color", "plan.tfplan"])?
         .stdout;
-    let report = check_plan(
-        "plan.json",
-        plan_json.as_bytes(),
-        &CheckOptions {
-            tier: None,
-            today: today(),
-            waivers: Vec::new(),
-        },
-    )
-    .unwrap_or_else(|e| panic!("policy check could not read the plan: {e}"));
+    let report = policy_check(&plan_json);
     let text = dbrail_cli::report::render_text(&report, false);
     assert_eq!(report.exit_code, 0, "policy check failed:\n{text}");
     assert!(
