@@ -11,13 +11,13 @@ PROVIDER_PATH := registry.terraform.io/dbrail/dbrail/$(VERSION)/$(OS_ARCH)
 
 ## demo: build, start the embedded emulator, apply the examples, print their outputs, clean up
 demo: deps
-	cargo build -p terraform-provider-dbrail -p dbrail-acceptance-tests --bins
-	cargo run -q -p dbrail-acceptance-tests --bin dbrail-demo -- examples/parameter-baseline
-	cargo run -q -p dbrail-acceptance-tests --bin dbrail-demo -- examples/cluster
+	cargo build --workspace --bins
+	target/debug/dbrail-demo examples/parameter-baseline
+	target/debug/dbrail-demo examples/cluster
 
 ## test: format check, clippy -D warnings, unit tests, acceptance tests
 test: deps lint
-	cargo build -p terraform-provider-dbrail
+	cargo build --workspace --bins
 	cargo test --workspace --no-fail-fast
 
 lint:
@@ -28,7 +28,7 @@ unit:
 	cargo test --workspace --lib --bins
 
 acceptance: deps
-	cargo build -p terraform-provider-dbrail
+	cargo build --workspace --bins
 	cargo test -p dbrail-acceptance-tests
 
 build:

@@ -6,7 +6,7 @@
 //! the code in this workspace and never reach for the network.
 //!
 //! The binary is located once per test process: `DBRAIL_PROVIDER_BIN` when set, otherwise
-//! `cargo build -p terraform-provider-dbrail` in the workspace root. Concurrent test binaries
+//! `cargo build --workspace --bins` in the workspace root. Concurrent test binaries
 //! may each build; cargo's own lock serializes them and the second build is a no-op.
 
 use std::path::{Path, PathBuf};
@@ -175,10 +175,13 @@ fn build() -> Result<PathBuf, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let root = workspace_root();
     let logs = knobs::temp_dir("dbrail-provider-build-").map_err(|e| e.to_string())?;
+    // The whole workspace's binaries, as `make test` builds them: cargo unifies dependency
+    // features over the packages selected, so building the provider alone would compile the
+    // AWS SDK a second time with other features.
     let args = [
         "build",
-        "-p",
-        PROVIDER_PACKAGE,
+        "--workspace",
+        "--bins",
         "--message-format=json-render-diagnostics",
     ];
     let display = process::display(&cargo, &args);
