@@ -10,6 +10,13 @@ locals {
   }
   defaults = local.tier_defaults[var.tier]
 
+  # Without an explicit retention, the tier's default is raised to the backup policy's floor
+  # (AWS caps automated backups at 35 days); an explicit one below the floor fails at plan time.
+  backup_retention_days = var.backup_retention_days != null ? var.backup_retention_days : max(
+    local.defaults.backup_retention_days,
+    var.backup_policy == null ? 0 : min(var.backup_policy.retention_days, 35),
+  )
+
   tags = merge(var.tags, { module = "dbrail/aurora-mysql" })
 }
 
@@ -34,9 +41,10 @@ resource "dbrail_cluster" "this" {
   monitoring_interval = var.monitoring_role_arn == null ? 0 : 60
   maintenance_window  = var.maintenance_window
   parameter_baseline  = dbrail_parameter_baseline.this
+  backup_policy       = var.backup_policy
 
   backup {
-    retention_days = coalesce(var.backup_retention_days, local.defaults.backup_retention_days)
+    retention_days = local.backup_retention_days
     window         = var.backup_window
   }
 

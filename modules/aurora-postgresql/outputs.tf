@@ -52,3 +52,23 @@ output "compliance" {
   description = "Each guardrail's outcome for the cluster: `passed`, `waived`, `undecided` or `failed`."
   value       = dbrail_cluster.this.compliance
 }
+
+output "access_role_arns" {
+  description = "ARN of each access role, keyed like `access_roles`: what the service assumes before requesting an IAM authentication token."
+  value       = { for k, r in dbrail_access_role.this : k => r.arn }
+}
+
+output "access_role_names" {
+  description = "Name of each access role, keyed like `access_roles`."
+  value       = { for k, r in dbrail_access_role.this : k => r.name }
+}
+
+output "access_grant_sql" {
+  description = "SQL creating each role's database user for IAM login with its tier's privileges, keyed like `access_roles`; run it once as the master user."
+  value       = { for k, r in dbrail_access_role.this : k => r.grant_sql }
+}
+
+output "backup_policy_name" {
+  description = "The backup policy covering the cluster (tagged `dbrail:backup-policy`), or null."
+  value       = dbrail_cluster.this.backup_policy == null ? null : dbrail_cluster.this.backup_policy.name
+}

@@ -153,3 +153,77 @@ variable "decommission" {
   type        = bool
   default     = false
 }
+
+variable "access_roles" {
+  description = "IAM database authentication roles for the services using the cluster, keyed by purpose (the role is named `<name>-<key>`). `tier` is `read_only`, `read_write`, `migration` or `break_glass` (reads the master secret, MFA required; no `db_user`). Each role needs at least one trusted principal: `trusted_role_arns`, `trusted_services` or `oidc`. `permissions_boundary_arn` overrides the module-level one."
+  type = map(object({
+    db_user                  = optional(string)
+    tier                     = string
+    trusted_role_arns        = optional(list(string))
+    trusted_services         = optional(list(string))
+    oidc                     = optional(object({ provider_arn = string, subject = string }))
+    permissions_boundary_arn = optional(string)
+    schema                   = optional(string)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.access_roles) : can(regex("^[a-z0-9]([a-z0-9]|-[a-z0-9])*$", k)) && length(var.name) + 1 + length(k) <= 64])
+    error_message = "access_roles keys must be lower-case letters, digits and single hyphens, and `<name>-<key>` (the IAM role name) at most 64 characters."
+  }
+
+  validation {
+    condition     = alltrue([for r in values(var.access_roles) : contains(["read_only", "read_write", "migration", "break_glass"], r.tier)])
+    error_message = "access_roles tier must be one of read_only, read_write, migration, break_glass."
+  }
+
+  validation {
+    condition     = alltrue([for r in values(var.access_roles) : r.tier == "break_glass" ? r.db_user == null : (r.db_user != null && can(regex("^[A-Za-z_][A-Za-z0-9_$]{0,62}$", coalesce(r.db_user, "-"))))])
+    error_message = "access_roles db_user must start with a letter or `_`, hold only letters, digits, `_` and `$`, and be at most 63 characters; it is required for every tier but break_glass, which logs in with the master secret and takes none."
+  }
+
+  validation {
+    condition     = alltrue([for r in values(var.access_roles) : (r.trusted_role_arns == null ? 0 : length(r.trusted_role_arns)) + (r.trusted_services == null ? 0 : length(r.trusted_services)) + (r.oidc == null ? 0 : 1) > 0])
+    error_message = "Every access role needs someone who may assume it: set trusted_role_arns, trusted_services or oidc."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for r in values(var.access_roles) : [for a in(r.trusted_role_arns == null ? [] : r.trusted_role_arns) : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", a))]]))
+    error_message = "access_roles trusted_role_arns must be IAM role ARNs (arn:aws:iam::<account>:role/<name>)."
+  }
+
+  validation {
+    condition     = alltrue([for r in values(var.access_roles) : r.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", coalesce(r.permissions_boundary_arn, "-")))])
+    error_message = "access_roles permissions_boundary_arn must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)."
+  }
+
+  validation {
+    condition     = var.tier != "production" || var.permissions_boundary_arn != null || alltrue([for r in values(var.access_roles) : r.permissions_boundary_arn != null])
+    error_message = "In the production tier every access role needs a permissions boundary (rule DB-ACCESS-BOUNDARY): set permissions_boundary_arn for the module or on each role."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary of every access role that does not set its own. Required in production when there are access roles (rule DB-ACCESS-BOUNDARY)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", coalesce(var.permissions_boundary_arn, "-")))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)."
+  }
+}
+
+variable "backup_policy" {
+  description = "The organisation's backup tier the cluster joins (AWS Backup plan, locked vault, copies): a `dbrail_backup_policy` or an entry of the `backup-policy` module's `policies` output. Its retention becomes the floor of `backup_retention_days` (rules G6, G7)."
+  type = object({
+    name           = string
+    retention_days = number
+  })
+  default = null
+
+  validation {
+    condition     = var.backup_policy == null ? true : can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{1,49}$", var.backup_policy.name)) && var.backup_policy.retention_days >= 1
+    error_message = "backup_policy must name a backup policy (2 to 50 letters, digits, hyphens and underscores) with a retention of at least one day."
+  }
+}

@@ -33,14 +33,36 @@ variable "decommission" {
   default     = false
 }
 
+# The organisation's standard backup tier (usually from the backup-policy module, in a stack
+# of its own); the cluster joins it and its backups are kept at least as long.
+resource "dbrail_backup_policy" "standard" {
+  name              = "ledger-dev-standard"
+  tier              = "development"
+  vault_kms_key_arn = var.kms_key_id
+  backup_role_arn   = "arn:aws:iam::123456789012:role/backup"
+  retention_days    = 14
+}
+
 module "ledger_db" {
   source = "../../"
 
-  name         = "ledger-dev"
-  tier         = "development"
-  subnet_ids   = var.subnet_ids
-  kms_key_id   = var.kms_key_id
-  decommission = var.decommission
+  name          = "ledger-dev"
+  tier          = "development"
+  subnet_ids    = var.subnet_ids
+  kms_key_id    = var.kms_key_id
+  decommission  = var.decommission
+  backup_policy = dbrail_backup_policy.standard
+
+  # A read-only role for the ledger's reporting job; in development a permissions boundary is
+  # advised (a warning), not required.
+  access_roles = {
+    reporting = {
+      db_user           = "ledger_reporting"
+      tier              = "read_only"
+      trusted_role_arns = ["arn:aws:iam::123456789012:role/ledger-reporting"]
+      schema            = "ledger"
+    }
+  }
 
   tags = {
     team    = "payments"
@@ -56,4 +78,9 @@ output "endpoint" {
 output "compliance" {
   description = "Guardrail outcomes."
   value       = module.ledger_db.compliance
+}
+
+output "access_grant_sql" {
+  description = "Run once as the master user to create the database users."
+  value       = module.ledger_db.access_grant_sql
 }

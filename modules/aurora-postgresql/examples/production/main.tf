@@ -31,6 +31,12 @@ variable "monitoring_role_arn" {
   default     = "arn:aws:iam::123456789012:role/rds-monitoring"
 }
 
+variable "permissions_boundary_arn" {
+  description = "The organisation's permissions boundary for database access roles."
+  type        = string
+  default     = "arn:aws:iam::123456789012:policy/db-access-boundary"
+}
+
 variable "decommission" {
   description = "Set to true, in an apply of its own, before destroying."
   type        = bool
@@ -54,6 +60,21 @@ module "orders_db" {
     }
   }
 
+  # The service's access: the application connects as orders_app with IAM authentication, the
+  # on-call DBA may read the master secret (MFA required). Production roles carry a boundary.
+  permissions_boundary_arn = var.permissions_boundary_arn
+  access_roles = {
+    app = {
+      db_user          = "orders_app"
+      tier             = "read_write"
+      trusted_services = ["ecs-tasks.amazonaws.com"]
+    }
+    oncall = {
+      tier              = "break_glass"
+      trusted_role_arns = ["arn:aws:iam::123456789012:role/dba-oncall"]
+    }
+  }
+
   tags = {
     team    = "payments"
     service = "orders"
@@ -68,4 +89,9 @@ output "endpoint" {
 output "compliance" {
   description = "Guardrail outcomes."
   value       = module.orders_db.compliance
+}
+
+output "access_role_arns" {
+  description = "The roles the orders service and its on-call DBA assume."
+  value       = module.orders_db.access_role_arns
 }
