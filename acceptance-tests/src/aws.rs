@@ -11,18 +11,13 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::time::Duration;
 
 use aws_sdk_rds::Client;
-use aws_sdk_rds::config::timeout::TimeoutConfig;
-use aws_sdk_rds::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_rds::error::{DisplayErrorContext, ProvideErrorMetadata};
 use aws_sdk_rds::types::{
     ApplyMethod, DbCluster, DbClusterSnapshot, DbInstance, Filter, Parameter, Tag,
 };
-use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 
-use crate::terraform::{ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY};
+use crate::sdk::{self, aws_error};
 use crate::{Emulator, HarnessError};
 
 /// A parameter group as the emulator reports it.
@@ -151,35 +146,9 @@ impl EmulatorRds {
 
     /// A client for any endpoint URL (an emulator's).
     pub fn with_endpoint(endpoint: &str) -> Result<Self, HarnessError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| HarnessError::io("starting a runtime for the AWS client", e))?;
-        let http_client = aws_smithy_http_client::Builder::new()
-            .tls_provider(Provider::Rustls(CryptoMode::Ring))
-            .build_https();
-        let config = aws_sdk_rds::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(REGION))
-            .endpoint_url(endpoint)
-            .credentials_provider(Credentials::new(
-                ACCESS_KEY_ID,
-                SECRET_ACCESS_KEY,
-                None,
-                None,
-                "dbrail-acceptance-tests",
-            ))
-            .http_client(http_client)
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .operation_timeout(Duration::from_secs(60))
-                    .build(),
-            )
-            .build();
         Ok(Self {
-            runtime,
-            client: Client::from_conf(config),
+            runtime: sdk::runtime()?,
+            client: sdk::emulator_client!(aws_sdk_rds, endpoint),
         })
     }
 
@@ -681,15 +650,4 @@ fn to_parameters(params: &[(&str, &str)]) -> Vec<Parameter> {
                 .build()
         })
         .collect()
-}
-
-fn aws_error<E>(operation: String, error: &E) -> HarnessError
-where
-    E: std::error::Error + ProvideErrorMetadata,
-{
-    let code = error.code().unwrap_or("no error code");
-    HarnessError::Aws {
-        operation,
-        detail: format!("[{code}] {}", DisplayErrorContext(error)),
-    }
 }

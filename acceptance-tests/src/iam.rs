@@ -3,32 +3,17 @@
 //! inline policy and to change it behind terraform's back.
 
 use std::future::Future;
-use std::time::Duration;
 
 use aws_sdk_iam::Client;
-use aws_sdk_iam::config::timeout::TimeoutConfig;
-use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata};
-use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+use aws_sdk_iam::error::ProvideErrorMetadata;
 
-use crate::terraform::{ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY};
+use crate::sdk::{self, aws_error};
 use crate::{Emulator, HarnessError};
 
 /// A synchronous IAM client for the emulator.
 pub struct EmulatorIam {
     runtime: tokio::runtime::Runtime,
     client: Client,
-}
-
-fn aws_error<E>(operation: String, error: &E) -> HarnessError
-where
-    E: std::error::Error + ProvideErrorMetadata,
-{
-    let code = error.code().unwrap_or("no error code");
-    HarnessError::Aws {
-        operation,
-        detail: format!("[{code}] {}", DisplayErrorContext(error)),
-    }
 }
 
 /// `%XX` escapes decoded (IAM returns policy documents URL-encoded).
@@ -58,35 +43,9 @@ fn url_decode(text: &str) -> String {
 impl EmulatorIam {
     /// A client for `emulator`, with the harness's dummy credentials.
     pub fn connect(emulator: &Emulator) -> Result<Self, HarnessError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| HarnessError::io("starting a runtime for the AWS client", e))?;
-        let http_client = aws_smithy_http_client::Builder::new()
-            .tls_provider(Provider::Rustls(CryptoMode::Ring))
-            .build_https();
-        let config = aws_sdk_iam::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(REGION))
-            .endpoint_url(emulator.endpoint())
-            .credentials_provider(Credentials::new(
-                ACCESS_KEY_ID,
-                SECRET_ACCESS_KEY,
-                None,
-                None,
-                "dbrail-acceptance-tests",
-            ))
-            .http_client(http_client)
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .operation_timeout(Duration::from_secs(60))
-                    .build(),
-            )
-            .build();
         Ok(Self {
-            runtime,
-            client: Client::from_conf(config),
+            runtime: sdk::runtime()?,
+            client: sdk::emulator_client!(aws_sdk_iam, emulator.endpoint()),
         })
     }
 

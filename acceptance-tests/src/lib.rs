@@ -29,6 +29,7 @@ mod iam;
 pub mod knobs;
 mod process;
 mod provider;
+mod sdk;
 mod terraform;
 pub mod tfjson;
 
