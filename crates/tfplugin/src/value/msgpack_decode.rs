@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use super::error::ValueError;
-use super::model::{Value, check_attribute_names};
+use super::model::{Value, check_attribute_names, dedup_set};
 use super::msgpack_read::{Head, ReadError, Reader};
 use super::msgpack_unknown::decode_unknown;
 use super::number::Number;
@@ -124,7 +124,9 @@ fn decode(
                 items.push(trail.index(i, |trail| decode(reader, element, trail, depth + 1))?);
             }
             Ok(if matches!(ty, Type::Set(_)) {
-                Value::Set(items)
+                // A set holds each known value once, whatever the sender repeated; the JSON
+                // decoder does the same, so both encodings of one value decode alike.
+                Value::Set(dedup_set(items))
             } else {
                 Value::List(items)
             })

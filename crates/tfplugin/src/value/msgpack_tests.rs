@@ -490,3 +490,14 @@ fn encoding_validates() {
         "a wrapper matching a static type is transparent"
     );
 }
+
+/// Found by the `value_codec` fuzz target: a msgpack set with a repeated element kept both
+/// copies while the JSON decoder kept one, so a value did not survive msgpack → JSON → value.
+#[test]
+fn repeated_set_elements_decode_once_as_in_json() {
+    let ty = Type::set(Type::Bool);
+    let from_msgpack = Value::from_msgpack(&[0x92, 0xc2, 0xc2], &ty).expect("decodes");
+    assert_eq!(from_msgpack, Value::Set(vec![Value::Bool(false)]));
+    let from_json = Value::from_json(b"[false,false]", &ty).expect("decodes");
+    assert_eq!(from_msgpack, from_json);
+}
