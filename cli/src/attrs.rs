@@ -4,23 +4,29 @@
 //! `after_unknown`; a value that is not set is `null` or missing. [`Attrs`] reads both at once
 //! and answers with a [`Fact`], so "unknown until apply" can never be mistaken for "not set", and
 //! a value of the wrong type is an error naming its JSON path rather than a silent default.
+//!
+//! Values stay raw text ([`Fields`]) until read; each accessor parses only its attribute.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use dbrail_rules::Fact;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::InputError;
-
-static NULL: Value = Value::Null;
+use crate::fields::{Fields, is_null, kind_of};
 
 /// One object of values with its unknown mask.
 #[derive(Debug, Clone)]
 pub struct Attrs<'a> {
     file: &'a str,
-    values: &'a Value,
-    unknown: &'a Value,
-    path: String,
+    values: Cow<'a, Fields<'a>>,
+    unknown: Cow<'a, Fields<'a>>,
+    /// The JSON path of the parent object; with `step`, of this one. Written out only for an
+    /// error message or a grandchild, since most objects are read without either.
+    path: Cow<'a, str>,
+    step: Option<(&'a str, Option<usize>)>,
 }
 
 /// Whether a mask marks anything inside it unknown.
@@ -33,54 +39,90 @@ pub fn any_unknown(mask: &Value) -> bool {
     }
 }
 
+/// [`any_unknown`] on raw text; most masks hold no `true` at all and are not parsed.
+fn raw_any_unknown(mask: &RawValue) -> bool {
+    mask.get().contains("true")
+        && serde_json::from_str::<Value>(mask.get()).is_ok_and(|m| any_unknown(&m))
+}
+
+fn kind_of_value(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 impl<'a> Attrs<'a> {
     /// The values at `path` (a JSON path for messages) with their unknown mask.
     pub fn new(
         file: &'a str,
-        values: &'a Value,
-        unknown: &'a Value,
-        path: impl Into<String>,
+        values: &'a Fields<'a>,
+        unknown: &'a Fields<'a>,
+        path: &'a str,
     ) -> Self {
         Self {
             file,
-            values,
-            unknown,
-            path: path.into(),
+            values: Cow::Borrowed(values),
+            unknown: Cow::Borrowed(unknown),
+            path: Cow::Borrowed(path),
+            step: None,
         }
     }
 
-    fn error(&self, name: &str, expected: &str, found: &Value) -> InputError {
-        let found = match found {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Number(_) => "a number",
-            Value::String(_) => "a string",
-            Value::Array(_) => "an array",
-            Value::Object(_) => "an object",
-        };
+    /// This object's JSON path.
+    fn path(&self) -> Cow<'a, str> {
+        match self.step {
+            None => self.path.clone(),
+            Some((name, None)) => Cow::Owned(format!("{}.{name}", self.path)),
+            Some((name, Some(i))) => Cow::Owned(format!("{}.{name}[{i}]", self.path)),
+        }
+    }
+
+    fn error(&self, name: &str, expected: &str, found: &str) -> InputError {
         InputError::structure(
             self.file,
-            format!("{}.{name}", self.path),
+            format!("{}.{name}", self.path()),
             format!("expected {expected}, found {found}"),
         )
     }
 
-    /// The raw value: unknown if the mask marks any part of it, absent if null or missing.
-    pub fn raw(&self, name: &str) -> Fact<&'a Value> {
-        if self.unknown.get(name).is_some_and(any_unknown) {
+    fn is_unknown(&self, name: &str) -> bool {
+        self.unknown.get(name).is_some_and(raw_any_unknown)
+    }
+
+    /// The raw text: unknown if the mask marks any part of it, absent if null or missing.
+    fn raw(&self, name: &str) -> Fact<&'a RawValue> {
+        if self.is_unknown(name) {
             return Fact::Unknown;
         }
         match self.values.get(name) {
-            None | Some(Value::Null) => Fact::Absent,
-            Some(value) => Fact::Known(value),
+            Some(raw) if !is_null(raw) => Fact::Known(raw),
+            _ => Fact::Absent,
+        }
+    }
+
+    /// The value, parsed.
+    pub fn value(&self, name: &str) -> Result<Fact<Value>, InputError> {
+        match self.raw(name) {
+            Fact::Known(raw) => serde_json::from_str(raw.get())
+                .map(Fact::Known)
+                .map_err(|e| self.error(name, "a JSON value", &e.to_string())),
+            Fact::Unknown => Ok(Fact::Unknown),
+            Fact::Absent => Ok(Fact::Absent),
         }
     }
 
     /// A string attribute.
     pub fn string(&self, name: &str) -> Result<Fact<String>, InputError> {
         match self.raw(name) {
-            Fact::Known(Value::String(s)) => Ok(Fact::Known(s.clone())),
-            Fact::Known(other) => Err(self.error(name, "a string", other)),
+            Fact::Known(raw) if raw.get().starts_with('"') => serde_json::from_str(raw.get())
+                .map(Fact::Known)
+                .map_err(|_| self.error(name, "a string", "an unreadable string")),
+            Fact::Known(other) => Err(self.error(name, "a string", kind_of(other))),
             Fact::Unknown => Ok(Fact::Unknown),
             Fact::Absent => Ok(Fact::Absent),
         }
@@ -97,8 +139,11 @@ impl<'a> Attrs<'a> {
     /// A boolean attribute; `default` when not set.
     pub fn bool(&self, name: &str, default: Option<bool>) -> Result<Fact<bool>, InputError> {
         match self.raw(name) {
-            Fact::Known(Value::Bool(b)) => Ok(Fact::Known(*b)),
-            Fact::Known(other) => Err(self.error(name, "a boolean", other)),
+            Fact::Known(raw) => match raw.get() {
+                "true" => Ok(Fact::Known(true)),
+                "false" => Ok(Fact::Known(false)),
+                _ => Err(self.error(name, "a boolean", kind_of(raw))),
+            },
             Fact::Unknown => Ok(Fact::Unknown),
             Fact::Absent => Ok(default.into()),
         }
@@ -106,13 +151,13 @@ impl<'a> Attrs<'a> {
 
     /// A non-negative whole number; `default` when not set.
     pub fn u32(&self, name: &str, default: Option<u32>) -> Result<Fact<u32>, InputError> {
-        match self.raw(name) {
-            Fact::Known(value @ Value::Number(n)) => n
+        match self.value(name)? {
+            Fact::Known(Value::Number(n)) => n
                 .as_u64()
                 .and_then(|n| u32::try_from(n).ok())
                 .map(Fact::Known)
-                .ok_or_else(|| self.error(name, "a whole number from 0 to 4294967295", value)),
-            Fact::Known(other) => Err(self.error(name, "a number", other)),
+                .ok_or_else(|| self.error(name, "a whole number from 0 to 4294967295", "a number")),
+            Fact::Known(other) => Err(self.error(name, "a number", kind_of_value(&other))),
             Fact::Unknown => Ok(Fact::Unknown),
             Fact::Absent => Ok(default.into()),
         }
@@ -120,16 +165,18 @@ impl<'a> Attrs<'a> {
 
     /// A list or set of strings.
     pub fn strings(&self, name: &str) -> Result<Fact<Vec<String>>, InputError> {
-        match self.raw(name) {
+        match self.value(name)? {
             Fact::Known(Value::Array(items)) => items
-                .iter()
+                .into_iter()
                 .map(|item| match item {
-                    Value::String(s) => Ok(s.clone()),
-                    other => Err(self.error(name, "an array of strings", other)),
+                    Value::String(s) => Ok(s),
+                    other => Err(self.error(name, "an array of strings", kind_of_value(&other))),
                 })
                 .collect::<Result<_, _>>()
                 .map(Fact::Known),
-            Fact::Known(other) => Err(self.error(name, "an array of strings", other)),
+            Fact::Known(other) => {
+                Err(self.error(name, "an array of strings", kind_of_value(&other)))
+            }
             Fact::Unknown => Ok(Fact::Unknown),
             Fact::Absent => Ok(Fact::Absent),
         }
@@ -140,80 +187,107 @@ impl<'a> Attrs<'a> {
         &self,
         name: &str,
     ) -> Result<Fact<BTreeMap<String, Fact<String>>>, InputError> {
-        if self.unknown.get(name).is_some_and(Value::is_boolean) && self.raw(name).is_unknown() {
+        let mask: Value = match self.unknown.get(name) {
+            Some(raw) if raw_any_unknown(raw) => {
+                serde_json::from_str(raw.get()).unwrap_or(Value::Null)
+            }
+            _ => Value::Null,
+        };
+        if mask.is_boolean() && any_unknown(&mask) {
             return Ok(Fact::Unknown);
         }
-        let mask = self.unknown.get(name).unwrap_or(&NULL);
-        match self.values.get(name) {
-            None | Some(Value::Null) if any_unknown(mask) => Ok(Fact::Unknown),
-            None | Some(Value::Null) => Ok(Fact::Absent),
-            Some(Value::Object(map)) => {
+        let value = match self.values.get(name) {
+            Some(raw) if !is_null(raw) => serde_json::from_str(raw.get())
+                .map_err(|e| self.error(name, "an object of strings", &e.to_string()))?,
+            _ => Value::Null,
+        };
+        match value {
+            Value::Null if any_unknown(&mask) => Ok(Fact::Unknown),
+            Value::Null => Ok(Fact::Absent),
+            Value::Object(map) => {
                 let mut out: BTreeMap<String, Fact<String>> = map
-                    .iter()
+                    .into_iter()
                     .map(|(key, value)| match value {
-                        Value::String(s) => Ok((key.clone(), Fact::Known(s.clone()))),
-                        Value::Null => Ok((key.clone(), Fact::Absent)),
-                        other => Err(self.error(&format!("{name}[{key:?}]"), "a string", other)),
+                        Value::String(s) => Ok((key, Fact::Known(s))),
+                        Value::Null => Ok((key, Fact::Absent)),
+                        other => Err(self.error(
+                            &format!("{name}[{key:?}]"),
+                            "a string",
+                            kind_of_value(&other),
+                        )),
                     })
                     .collect::<Result<_, _>>()?;
                 if let Value::Object(unknown) = mask {
                     for (key, flag) in unknown {
-                        if any_unknown(flag) {
-                            out.insert(key.clone(), Fact::Unknown);
+                        if any_unknown(&flag) {
+                            out.insert(key, Fact::Unknown);
                         }
                     }
                 }
                 Ok(Fact::Known(out))
             }
-            Some(other) => Err(self.error(name, "an object of strings", other)),
+            other => Err(self.error(name, "an object of strings", kind_of_value(&other))),
         }
     }
 
     /// A nested object (a single nested block or object attribute).
-    pub fn object(&self, name: &str) -> Result<Fact<Attrs<'a>>, InputError> {
+    pub fn object(&self, name: &'a str) -> Result<Fact<Attrs<'a>>, InputError> {
         match self.raw(name) {
-            Fact::Known(value @ Value::Object(_)) => Ok(Fact::Known(self.child(name, value, None))),
+            Fact::Known(raw) if raw.get().starts_with('{') => {
+                Ok(Fact::Known(self.child(name, raw, None)))
+            }
             // Some providers write a single block as a one-element list.
-            Fact::Known(Value::Array(items)) if items.len() <= 1 => Ok(items
-                .first()
-                .map_or(Fact::Absent, |v| Fact::Known(self.child(name, v, Some(0))))),
-            Fact::Known(other) => Err(self.error(name, "an object", other)),
+            Fact::Known(raw) if raw.get().starts_with('[') => {
+                let items = self.items(name, raw)?;
+                match items.as_slice() {
+                    [] => Ok(Fact::Absent),
+                    [item] => Ok(Fact::Known(self.child(name, item, Some(0)))),
+                    _ => Err(self.error(name, "an object", "an array of several")),
+                }
+            }
+            Fact::Known(other) => Err(self.error(name, "an object", kind_of(other))),
             Fact::Unknown => Ok(Fact::Unknown),
             Fact::Absent => Ok(Fact::Absent),
         }
     }
 
     /// A list or set of nested blocks.
-    pub fn blocks(&self, name: &str) -> Result<Fact<Vec<Attrs<'a>>>, InputError> {
+    pub fn blocks(&self, name: &'a str) -> Result<Fact<Vec<Attrs<'a>>>, InputError> {
         match self.raw(name) {
-            Fact::Known(Value::Array(items)) => Ok(Fact::Known(
-                items
-                    .iter()
+            Fact::Known(raw) if raw.get().starts_with('[') => Ok(Fact::Known(
+                self.items(name, raw)?
+                    .into_iter()
                     .enumerate()
                     .map(|(i, item)| self.child(name, item, Some(i)))
                     .collect(),
             )),
-            Fact::Known(other) => Err(self.error(name, "an array of blocks", other)),
+            Fact::Known(other) => Err(self.error(name, "an array of blocks", kind_of(other))),
             Fact::Unknown => Ok(Fact::Unknown),
             Fact::Absent => Ok(Fact::Absent),
         }
     }
 
-    fn child(&self, name: &str, value: &'a Value, index: Option<usize>) -> Attrs<'a> {
-        let mask = self.unknown.get(name).unwrap_or(&NULL);
+    fn items(&self, name: &str, raw: &'a RawValue) -> Result<Vec<&'a RawValue>, InputError> {
+        serde_json::from_str(raw.get()).map_err(|e| self.error(name, "an array", &e.to_string()))
+    }
+
+    fn child(&self, name: &'a str, value: &'a RawValue, index: Option<usize>) -> Attrs<'a> {
+        let mask = self.unknown.get(name);
         let mask = match (index, mask) {
-            (Some(i), Value::Array(items)) => items.get(i).unwrap_or(&NULL),
+            (Some(i), Some(raw)) if raw.get().starts_with('[') => {
+                serde_json::from_str::<Vec<&'a RawValue>>(raw.get())
+                    .ok()
+                    .and_then(|items| items.get(i).copied())
+            }
             (_, mask) => mask,
-        };
-        let path = match index {
-            Some(i) => format!("{}.{name}[{i}]", self.path),
-            None => format!("{}.{name}", self.path),
         };
         Attrs {
             file: self.file,
-            values: value,
-            unknown: mask,
-            path,
+            // A block that is not an object has no attributes to read.
+            values: Cow::Owned(Fields::lenient(Some(value))),
+            unknown: Cow::Owned(Fields::lenient(mask)),
+            path: self.path(),
+            step: Some((name, index)),
         }
     }
 }

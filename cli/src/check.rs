@@ -40,24 +40,27 @@ pub fn check_plan_with_policies(
     mut policies: Option<&mut PolicySet>,
 ) -> Result<Report, InputError> {
     let plan = Plan::parse(file, input)?;
+    let index = subjects::Index::new(file, &plan)?;
     let mut resources: Vec<ResourceReport> = Vec::new();
     let mut positions: HashMap<String, usize> = HashMap::new();
-    for target in subjects::targets(file, &plan)? {
-        let mut report = evaluate(&target, options);
-        if let Some(policies) = policies.as_deref_mut() {
-            let findings = policies.evaluate(&rego::input(&target, report.tier))?;
-            report.results.extend(
-                findings
-                    .into_iter()
-                    .map(|f| custom_entry(&target, f, options)),
-            );
-        }
-        // A baseline yields two subjects (its two groups) under one address.
-        match positions.get(&report.address) {
-            Some(&at) => resources[at].results.extend(report.results),
-            None => {
-                positions.insert(report.address.clone(), resources.len());
-                resources.push(report);
+    for resource in &plan.resources {
+        for target in index.targets(resource)? {
+            let mut report = evaluate(&target, options);
+            if let Some(policies) = policies.as_deref_mut() {
+                let findings = policies.evaluate(&rego::input(&target, report.tier))?;
+                report.results.extend(
+                    findings
+                        .into_iter()
+                        .map(|f| custom_entry(&target, f, options)),
+                );
+            }
+            // A baseline yields two subjects (its two groups) under one address.
+            match positions.get(&report.address) {
+                Some(&at) => resources[at].results.extend(report.results),
+                None => {
+                    positions.insert(report.address.clone(), resources.len());
+                    resources.push(report);
+                }
             }
         }
     }

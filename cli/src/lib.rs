@@ -14,6 +14,7 @@ pub mod attrs;
 pub mod catalogue;
 pub mod check;
 pub mod error;
+pub mod fields;
 pub mod iam;
 pub mod plan;
 pub mod rego;

@@ -19,9 +19,9 @@ use crate::vocabulary::Vocabulary;
 /// known; the others can only join a cluster through a configuration reference.
 #[derive(Debug, Default)]
 pub(super) struct Instances<'a> {
-    by_identifier: HashMap<String, Vec<&'a Resource>>,
+    by_identifier: HashMap<String, Vec<&'a Resource<'a>>>,
     /// Keyed by (module instance, referenced resource without index).
-    by_reference: HashMap<(&'a str, &'a str), Vec<&'a Resource>>,
+    by_reference: HashMap<(&'a str, &'a str), Vec<&'a Resource<'a>>>,
 }
 
 impl<'a> Instances<'a> {
@@ -49,8 +49,8 @@ impl<'a> Instances<'a> {
     }
 
     /// The instances joining `cluster`, in plan order.
-    fn of(&self, cluster: &Resource, identifier: &Fact<String>) -> Vec<&'a Resource> {
-        let mut found: Vec<&'a Resource> = identifier
+    fn of(&self, cluster: &Resource, identifier: &Fact<String>) -> Vec<&'a Resource<'a>> {
+        let mut found: Vec<&'a Resource<'a>> = identifier
             .known()
             .and_then(|id| self.by_identifier.get(id))
             .cloned()

@@ -121,7 +121,7 @@ pub(super) fn policy(file: &str, resource: &Resource) -> Result<Target, InputErr
 /// Vaults and vault locks of a plan, by vault name.
 pub(super) struct Vaults<'a> {
     keys: BTreeMap<String, (Fact<String>, Fact<String>)>,
-    locks: BTreeMap<String, &'a Resource>,
+    locks: BTreeMap<String, &'a Resource<'a>>,
 }
 
 impl<'a> Vaults<'a> {

@@ -17,7 +17,7 @@ use crate::vocabulary::Vocabulary;
 #[derive(Debug, Clone)]
 pub(crate) struct ClusterGroup<'a> {
     /// The resource defining it.
-    pub(crate) resource: &'a Resource,
+    pub(crate) resource: &'a Resource<'a>,
     /// Its name as clusters refer to it.
     pub(crate) name: Fact<String>,
     /// Its parameters.

@@ -61,37 +61,66 @@ impl Target {
 }
 
 /// The typed view of a resource's values.
-pub(crate) fn attrs<'a>(file: &'a str, resource: &'a Resource) -> Attrs<'a> {
+pub(crate) fn attrs<'a>(file: &'a str, resource: &'a Resource<'a>) -> Attrs<'a> {
     Attrs::new(
         file,
         &resource.values,
         &resource.unknown,
-        format!("{}.values", resource.json_path),
+        &resource.values_path,
     )
 }
 
+/// What joining resources needs from the whole plan: parameter groups, cluster instances and
+/// backup vaults, each indexed once so that building a target is linear in the plan's size.
+pub struct Index<'p> {
+    file: &'p str,
+    groups: groups::ClusterGroups<'p>,
+    instances: aws_cluster::Instances<'p>,
+    vaults: backup::Vaults<'p>,
+}
+
+impl<'p> Index<'p> {
+    /// Indexes a plan.
+    pub fn new(file: &'p str, plan: &'p Plan<'p>) -> Result<Self, InputError> {
+        Ok(Self {
+            file,
+            groups: groups::cluster_groups(file, plan)?,
+            instances: aws_cluster::Instances::index(file, plan)?,
+            vaults: backup::Vaults::index(file, plan)?,
+        })
+    }
+
+    /// The subjects of one resource: none for a type judged only as part of another
+    /// (`aws_rds_cluster_instance`, vaults), two for a baseline (its two groups).
+    pub fn targets(&self, resource: &'p Resource<'p>) -> Result<Vec<Target>, InputError> {
+        let file = self.file;
+        Ok(match resource.kind.as_str() {
+            "dbrail_cluster" => vec![dbrail::cluster(file, resource)?],
+            "dbrail_parameter_baseline" => dbrail::baseline(file, resource)?,
+            "aws_rds_cluster_parameter_group" | "aws_db_parameter_group" => {
+                vec![groups::target(file, resource)?]
+            }
+            "aws_rds_cluster" => vec![aws_cluster::target(
+                file,
+                &self.instances,
+                &self.groups,
+                resource,
+            )?],
+            "aws_db_instance" => vec![db_instance::target(file, resource)?],
+            "dbrail_access_role" => vec![access_role::target(file, resource)?],
+            "dbrail_backup_policy" => vec![backup::policy(file, resource)?],
+            "aws_backup_plan" => vec![backup::plan_target(file, &self.vaults, resource)?],
+            _ => crate::iam::target(file, resource)?.into_iter().collect(),
+        })
+    }
+}
+
 /// Every subject in the plan, in document order of their resources.
-pub fn targets(file: &str, plan: &Plan) -> Result<Vec<Target>, InputError> {
-    let groups = groups::cluster_groups(file, plan)?;
-    let instances = aws_cluster::Instances::index(file, plan)?;
-    let vaults = backup::Vaults::index(file, plan)?;
+pub fn targets(file: &str, plan: &Plan<'_>) -> Result<Vec<Target>, InputError> {
+    let index = Index::new(file, plan)?;
     let mut targets = Vec::new();
     for resource in &plan.resources {
-        match resource.kind.as_str() {
-            "dbrail_cluster" => targets.push(dbrail::cluster(file, resource)?),
-            "dbrail_parameter_baseline" => targets.extend(dbrail::baseline(file, resource)?),
-            "aws_rds_cluster_parameter_group" | "aws_db_parameter_group" => {
-                targets.push(groups::target(file, resource)?);
-            }
-            "aws_rds_cluster" => {
-                targets.push(aws_cluster::target(file, &instances, &groups, resource)?)
-            }
-            "aws_db_instance" => targets.push(db_instance::target(file, resource)?),
-            "dbrail_access_role" => targets.push(access_role::target(file, resource)?),
-            "dbrail_backup_policy" => targets.push(backup::policy(file, resource)?),
-            "aws_backup_plan" => targets.push(backup::plan_target(file, &vaults, resource)?),
-            _ => targets.extend(crate::iam::target(file, resource)?),
-        }
+        targets.extend(index.targets(resource)?);
     }
     Ok(targets)
 }

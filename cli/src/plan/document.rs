@@ -1,0 +1,139 @@
+//! The shape of `terraform show -json` output, as far as the policy command reads it.
+//!
+//! Everything not named here is skipped by the parser without being built. A resource's
+//! `values` are split into attributes ([`Fields`]) in the same pass when its type is one the
+//! rules inspect, and skipped otherwise, so no part of a large plan is read twice.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::INSPECTED_TYPES;
+use super::config::Configuration;
+use crate::fields::{Fields, ObjectOr, Text};
+
+#[derive(Deserialize)]
+pub(super) struct Document<'a> {
+    #[serde(default)]
+    pub(super) format_version: Option<String>,
+    #[serde(default, borrow)]
+    pub(super) planned_values: Option<Values<'a>>,
+    #[serde(default, borrow)]
+    pub(super) values: Option<Values<'a>>,
+    #[serde(default, borrow)]
+    pub(super) resource_changes: Vec<ResourceChange<'a>>,
+    #[serde(default, borrow)]
+    pub(super) configuration: Option<Configuration<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct Values<'a> {
+    #[serde(default, borrow)]
+    pub(super) root_module: Module<'a>,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct Module<'a> {
+    #[serde(default)]
+    pub(super) address: Option<String>,
+    #[serde(default, borrow)]
+    pub(super) resources: Vec<RawResource<'a>>,
+    #[serde(default, borrow)]
+    pub(super) child_modules: Vec<Module<'a>>,
+}
+
+/// One resource of `planned_values` (or a state's `values`).
+pub(super) struct RawResource<'a> {
+    pub(super) address: Cow<'a, str>,
+    pub(super) mode: Option<Cow<'a, str>>,
+    pub(super) kind: Cow<'a, str>,
+    pub(super) name: Option<Cow<'a, str>>,
+    pub(super) values: ResourceValues<'a>,
+}
+
+/// A resource's `values`, as far as they were read.
+pub(super) enum ResourceValues<'a> {
+    /// Missing, `null`, or skipped because the type is not inspected.
+    Absent,
+    /// Split into attributes in the document pass.
+    Fields(Fields<'a>),
+    /// Not an object: the kind of value found.
+    Not(&'static str),
+    /// Met before the resource's `type` (JSON does not fix the order), so kept whole.
+    Raw(&'a RawValue),
+}
+
+fn inspected(kind: &str) -> bool {
+    INSPECTED_TYPES.contains(&kind)
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawResource<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(RawResourceVisitor)
+    }
+}
+
+struct RawResourceVisitor;
+
+impl<'de> Visitor<'de> for RawResourceVisitor {
+    type Value = RawResource<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a resource object")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        let (mut address, mut mode, mut kind, mut name) = (None, None, None, None);
+        let mut values = ResourceValues::Absent;
+        while let Some(Text(key)) = map.next_key()? {
+            match key.as_ref() {
+                "address" => address = Some(map.next_value::<Text<'de>>()?.0),
+                "mode" => mode = map.next_value::<Option<Text<'de>>>()?.map(|t| t.0),
+                "type" => kind = Some(map.next_value::<Text<'de>>()?.0),
+                "name" => name = map.next_value::<Option<Text<'de>>>()?.map(|t| t.0),
+                "values" => {
+                    values = match kind.as_deref() {
+                        Some(k) if inspected(k) => match map.next_value()? {
+                            ObjectOr::Object(fields) => ResourceValues::Fields(fields),
+                            ObjectOr::Not(kind) => ResourceValues::Not(kind),
+                        },
+                        Some(_) => {
+                            map.next_value::<IgnoredAny>()?;
+                            ResourceValues::Absent
+                        }
+                        None => ResourceValues::Raw(map.next_value()?),
+                    }
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(RawResource {
+            address: address.ok_or_else(|| M::Error::missing_field("address"))?,
+            mode,
+            kind: kind.ok_or_else(|| M::Error::missing_field("type"))?,
+            name,
+            values,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct ResourceChange<'a> {
+    #[serde(borrow)]
+    pub(super) address: Cow<'a, str>,
+    #[serde(default, rename = "type", borrow)]
+    pub(super) kind: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub(super) change: Change<'a>,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct Change<'a> {
+    #[serde(default, borrow)]
+    pub(super) after_unknown: Option<&'a RawValue>,
+}

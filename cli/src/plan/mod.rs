@@ -1,0 +1,305 @@
+//! Reading `terraform show -json` output.
+//!
+//! The document is parsed once into structures holding only what the rules need: every
+//! resource's address and type, the raw text of its values (split into attributes only for the
+//! database-related types, and each attribute parsed only when a rule reads it), the
+//! `after_unknown` mask of planned changes, and the configuration's `references` (the only way to
+//! tell which parameter group or cluster a resource will use when a name is unknown until apply).
+//! Everything else in a plan, which can be megabytes, is skipped without being built; what is
+//! kept borrows from the input rather than copying it.
+//!
+//! Both shapes are accepted: a plan (`planned_values`, `resource_changes`, `configuration`) and a
+//! state (`values`), where nothing is unknown.
+
+mod config;
+mod document;
+mod errors;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::value::RawValue;
+
+pub use self::config::References;
+use self::config::{ConfigModule, ConfigResource, config_module, references, without_keys};
+use self::document::{Document, Module, ResourceValues};
+use self::errors::{describe, json_path, syntax};
+use crate::error::InputError;
+use crate::fields::Fields;
+
+/// The resource types the policy command inspects; others are skipped unparsed.
+pub const INSPECTED_TYPES: &[&str] = &[
+    "dbrail_cluster",
+    "dbrail_parameter_baseline",
+    "dbrail_access_role",
+    "aws_rds_cluster",
+    "aws_rds_cluster_instance",
+    "aws_rds_cluster_parameter_group",
+    "aws_db_parameter_group",
+    "aws_db_instance",
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+    "aws_iam_policy_document",
+    "dbrail_backup_policy",
+    "aws_backup_plan",
+    "aws_backup_vault",
+    "aws_backup_vault_lock_configuration",
+];
+
+/// One inspected resource, its values split into attributes.
+#[derive(Debug, Clone)]
+pub struct Resource<'a> {
+    /// The full address, e.g. `module.db.aws_rds_cluster.main[0]`.
+    pub address: String,
+    /// The address of the module instance holding it (empty for the root module).
+    pub module: String,
+    /// The address without module and index, e.g. `aws_rds_cluster.main`.
+    pub local: String,
+    /// The resource type.
+    pub kind: String,
+    /// Whether it is a data source.
+    pub data: bool,
+    /// The JSON path of the resource's values in the document, for error messages.
+    pub values_path: String,
+    /// The planned (or, in a state, current) values.
+    pub values: Fields<'a>,
+    /// The `after_unknown` mask: `true` where a value is unknown until apply.
+    pub unknown: Fields<'a>,
+    /// For each attribute, the addresses its configuration expression references; shared by
+    /// every instance of one configuration block.
+    pub references: Arc<References>,
+}
+
+/// A plan or state, reduced to the resources the rules inspect; it borrows from the input.
+#[derive(Debug, Clone, Default)]
+pub struct Plan<'a> {
+    /// Whether the document is a plan (with unknowns) rather than a state.
+    pub is_plan: bool,
+    /// The inspected resources, in document order.
+    pub resources: Vec<Resource<'a>>,
+}
+
+impl<'a> Plan<'a> {
+    /// Parses `terraform show -json` output. `file` names the input in error messages.
+    pub fn parse(file: &str, input: &'a [u8]) -> Result<Plan<'a>, InputError> {
+        // serde would read a struct from an array too; a plan is always an object.
+        if input.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+            return Err(InputError::NotAPlan {
+                file: file.to_owned(),
+                detail: "; the top-level value is an array".to_owned(),
+            });
+        }
+        // Tracking the path of every value costs a third of the parse; it is only needed to
+        // explain an error, so a document that fails is read a second time with tracking.
+        let document: Document = match serde_json::from_slice(input) {
+            Ok(document) => document,
+            Err(_) => Self::explain(file, input)?,
+        };
+        Self::reduce(file, document)
+    }
+
+    /// Reads a document that failed to parse again, tracking paths, for a precise error.
+    fn explain(file: &str, input: &'a [u8]) -> Result<Document<'a>, InputError> {
+        let deserializer = &mut serde_json::Deserializer::from_slice(input);
+        serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                syntax(file, input, &inner)
+            } else if path.is_empty() || path == "." {
+                InputError::NotAPlan {
+                    file: file.to_owned(),
+                    detail: "; the top-level value is not an object".to_owned(),
+                }
+            } else {
+                InputError::structure(file, json_path(&path), describe(&inner))
+            }
+        })
+    }
+
+    /// The inspected resources of a parsed document.
+    fn reduce(file: &str, document: Document<'a>) -> Result<Plan<'a>, InputError> {
+        let is_plan = document.planned_values.is_some();
+        let Some(values) = document.planned_values.or(document.values) else {
+            let detail = if document.format_version.is_some() {
+                "; it has neither"
+            } else {
+                ""
+            };
+            return Err(InputError::NotAPlan {
+                file: file.to_owned(),
+                detail: detail.to_owned(),
+            });
+        };
+        let unknown: HashMap<Cow<'a, str>, &'a RawValue> = document
+            .resource_changes
+            .into_iter()
+            .filter(|c| {
+                c.kind
+                    .as_deref()
+                    .is_none_or(|k| INSPECTED_TYPES.contains(&k))
+            })
+            .filter_map(|c| c.change.after_unknown.map(|u| (c.address, u)))
+            .collect();
+        let config = document.configuration.unwrap_or_default();
+        let root = if is_plan {
+            "planned_values.root_module"
+        } else {
+            "values.root_module"
+        };
+        let mut reader = Reader {
+            file,
+            unknown,
+            config: &config.root_module,
+            blocks: HashMap::new(),
+            references: HashMap::new(),
+            out: Vec::new(),
+        };
+        reader.collect(values.root_module, root)?;
+        Ok(Plan {
+            is_plan,
+            resources: reader.out,
+        })
+    }
+
+    /// The resources of one type.
+    pub fn of_type<'p>(&'p self, kind: &'p str) -> impl Iterator<Item = &'p Resource<'a>> + 'p {
+        self.resources.iter().filter(move |r| r.kind == kind)
+    }
+}
+
+/// Walks the module tree, keeping the inspected resources.
+struct Reader<'a, 'c> {
+    file: &'c str,
+    unknown: HashMap<Cow<'a, str>, &'a RawValue>,
+    config: &'c ConfigModule<'a>,
+    /// Each configuration module's resource blocks by address, built when first needed, so
+    /// finding a block is a lookup however many blocks a module has. Keyed by the module's
+    /// address without instance keys: every instance of a module shares its configuration.
+    blocks: HashMap<String, HashMap<&'c str, &'c ConfigResource<'a>>>,
+    /// The references of each block, read once: (module without instance keys, block address).
+    references: HashMap<(String, String), Arc<References>>,
+    out: Vec<Resource<'a>>,
+}
+
+impl<'a, 'c> Reader<'a, 'c> {
+    fn collect(&mut self, module: Module<'a>, path: &str) -> Result<(), InputError> {
+        let file = self.file;
+        let module_address = module.address.unwrap_or_default();
+        for (index, raw) in module.resources.into_iter().enumerate() {
+            if !INSPECTED_TYPES.contains(&raw.kind.as_ref()) {
+                continue;
+            }
+            let values_path = format!("{path}.resources[{index}].values");
+            let values = match raw.values {
+                ResourceValues::Fields(fields) => fields,
+                ResourceValues::Absent => Fields::default(),
+                ResourceValues::Raw(values) => {
+                    Fields::of(values).map_err(|found| not_values(file, &values_path, found))?
+                }
+                ResourceValues::Not(found) => return Err(not_values(file, &values_path, found)),
+            };
+            let mask = match self.unknown.get(raw.address.as_ref()) {
+                None => Fields::default(),
+                Some(mask) => Fields::of(mask).map_err(|found| {
+                    InputError::structure(
+                        file,
+                        format!(
+                            "resource_changes[address={}].change.after_unknown",
+                            raw.address
+                        ),
+                        format!("expected an object of flags, found {found}"),
+                    )
+                })?,
+            };
+            let data = raw.mode.as_deref() == Some("data");
+            let name = match raw.name {
+                Some(name) => name.into_owned(),
+                None => local_name(&raw.address, &module_address),
+            };
+            let local = if data {
+                format!("data.{}.{name}", raw.kind)
+            } else {
+                format!("{}.{name}", raw.kind)
+            };
+            let references = self.references(&module_address, &local)?;
+            self.out.push(Resource {
+                address: raw.address.into_owned(),
+                module: module_address.clone(),
+                local,
+                kind: raw.kind.into_owned(),
+                data,
+                values_path,
+                values,
+                unknown: mask,
+                references,
+            });
+        }
+        for (index, child) in module.child_modules.into_iter().enumerate() {
+            self.collect(child, &format!("{path}.child_modules[{index}]"))?;
+        }
+        Ok(())
+    }
+
+    /// The references of configuration block `local` of the module instance at `module`.
+    fn references(&mut self, module: &str, local: &str) -> Result<Arc<References>, InputError> {
+        let key = (without_keys(module), local.to_owned());
+        if let Some(found) = self.references.get(&key) {
+            return Ok(Arc::clone(found));
+        }
+        let found = Arc::new(match self.block(&key.0, local) {
+            Some(block) => references(self.file, block)?,
+            None => References::new(),
+        });
+        self.references.insert(key, Arc::clone(&found));
+        Ok(found)
+    }
+
+    /// The configuration block `local` of the configuration module at `module` (an address
+    /// without instance keys).
+    fn block(&mut self, module: &str, local: &str) -> Option<&'c ConfigResource<'a>> {
+        let config = self.config;
+        self.blocks
+            .entry(module.to_owned())
+            .or_insert_with(|| {
+                config_module(config, module)
+                    .map(|m| {
+                        m.resources
+                            .iter()
+                            .map(|r| (r.address.as_ref(), r))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .get(local)
+            .copied()
+    }
+}
+
+fn not_values(file: &str, path: &str, found: &str) -> InputError {
+    InputError::structure(
+        file,
+        path,
+        format!("expected an object of attribute values, found {found}"),
+    )
+}
+
+/// The name part of an address when the document leaves `name` out.
+fn local_name(address: &str, module: &str) -> String {
+    let rest = address
+        .strip_prefix(module)
+        .map_or(address, |r| r.trim_start_matches('.'));
+    let rest = strip_index(rest);
+    rest.rsplit('.').next().unwrap_or(rest).to_owned()
+}
+
+/// `name[0]` or `name["key"]` without the index.
+pub fn strip_index(address: &str) -> &str {
+    match address.find('[') {
+        Some(at) if address.ends_with(']') => &address[..at],
+        _ => address,
+    }
+}
