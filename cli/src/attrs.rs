@@ -233,15 +233,21 @@ impl<'a> Attrs<'a> {
     /// A nested object (a single nested block or object attribute).
     pub fn object(&self, name: &'a str) -> Result<Fact<Attrs<'a>>, InputError> {
         match self.raw(name) {
-            Fact::Known(raw) if raw.get().starts_with('{') => {
-                Ok(Fact::Known(self.child(name, raw, None)))
-            }
+            Fact::Known(raw) if raw.get().starts_with('{') => Ok(Fact::Known(self.child(
+                name,
+                raw,
+                self.unknown.get(name),
+                None,
+            ))),
             // Some providers write a single block as a one-element list.
             Fact::Known(raw) if raw.get().starts_with('[') => {
                 let items = self.items(name, raw)?;
                 match items.as_slice() {
                     [] => Ok(Fact::Absent),
-                    [item] => Ok(Fact::Known(self.child(name, item, Some(0)))),
+                    [item] => {
+                        let mask = self.item_masks(name).first().copied();
+                        Ok(Fact::Known(self.child(name, item, mask, Some(0))))
+                    }
                     _ => Err(self.error(name, "an object", "an array of several")),
                 }
             }
@@ -254,13 +260,16 @@ impl<'a> Attrs<'a> {
     /// A list or set of nested blocks.
     pub fn blocks(&self, name: &'a str) -> Result<Fact<Vec<Attrs<'a>>>, InputError> {
         match self.raw(name) {
-            Fact::Known(raw) if raw.get().starts_with('[') => Ok(Fact::Known(
-                self.items(name, raw)?
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, item)| self.child(name, item, Some(i)))
-                    .collect(),
-            )),
+            Fact::Known(raw) if raw.get().starts_with('[') => {
+                let masks = self.item_masks(name);
+                Ok(Fact::Known(
+                    self.items(name, raw)?
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, item)| self.child(name, item, masks.get(i).copied(), Some(i)))
+                        .collect(),
+                ))
+            }
             Fact::Known(other) => Err(self.error(name, "an array of blocks", kind_of(other))),
             Fact::Unknown => Ok(Fact::Unknown),
             Fact::Absent => Ok(Fact::Absent),
@@ -271,16 +280,24 @@ impl<'a> Attrs<'a> {
         serde_json::from_str(raw.get()).map_err(|e| self.error(name, "an array", &e.to_string()))
     }
 
-    fn child(&self, name: &'a str, value: &'a RawValue, index: Option<usize>) -> Attrs<'a> {
-        let mask = self.unknown.get(name);
-        let mask = match (index, mask) {
-            (Some(i), Some(raw)) if raw.get().starts_with('[') => {
-                serde_json::from_str::<Vec<&'a RawValue>>(raw.get())
-                    .ok()
-                    .and_then(|items| items.get(i).copied())
+    /// The masks of the items of a list attribute, read once for all its blocks; none when
+    /// the mask is not a list.
+    fn item_masks(&self, name: &str) -> Vec<&'a RawValue> {
+        match self.unknown.get(name) {
+            Some(raw) if raw.get().starts_with('[') => {
+                serde_json::from_str(raw.get()).unwrap_or_default()
             }
-            (_, mask) => mask,
-        };
+            _ => Vec::new(),
+        }
+    }
+
+    fn child(
+        &self,
+        name: &'a str,
+        value: &'a RawValue,
+        mask: Option<&'a RawValue>,
+        index: Option<usize>,
+    ) -> Attrs<'a> {
         Attrs {
             file: self.file,
             // A block that is not an object has no attributes to read.

@@ -5,6 +5,7 @@
 //! the strictest reading) with the waivers that cover its address. Expired or reasonless
 //! waivers come back from the rules as failures and are reported at the waiver.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use dbrail_rules::{AttrPath, Date, Outcome, PathStep, Tier, Waiver};
@@ -148,7 +149,7 @@ fn evaluate(target: &Target, options: &CheckOptions) -> ResourceReport {
 fn entry(target: &Target, applied: &Applied<'_>, outcome: &Outcome) -> Entry {
     let rule = dbrail_rules::rule(outcome.rule_id());
     let mut entry = Entry {
-        rule: outcome.rule_id().to_owned(),
+        rule: Cow::Borrowed(outcome.rule_id()),
         status: Status::Passed,
         severity: None,
         attribute: None,
@@ -156,7 +157,7 @@ fn entry(target: &Target, applied: &Applied<'_>, outcome: &Outcome) -> Entry {
         instance_level: false,
         message: String::new(),
         fix: String::new(),
-        controls: rule.map(|r| r.controls.to_vec()).unwrap_or_default(),
+        controls: rule.map_or(&[], |r| r.controls),
         waiver: None,
     };
     let locate = |entry: &mut Entry, path: &AttrPath| {
@@ -217,7 +218,7 @@ fn entry(target: &Target, applied: &Applied<'_>, outcome: &Outcome) -> Entry {
 /// A custom rule's finding as a report entry; a matching valid file waiver waives it.
 fn custom_entry(target: &Target, finding: CustomFinding, options: &CheckOptions) -> Entry {
     let mut entry = Entry {
-        rule: finding.rule,
+        rule: Cow::Owned(finding.rule),
         status: if finding.deny {
             Status::Failed
         } else {
@@ -233,7 +234,7 @@ fn custom_entry(target: &Target, finding: CustomFinding, options: &CheckOptions)
         instance_level: false,
         message: finding.msg,
         fix: finding.fix,
-        controls: Vec::new(),
+        controls: &[],
         waiver: None,
     };
     let waiver = options.waivers.iter().enumerate().find(|(_, w)| {

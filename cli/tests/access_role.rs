@@ -37,7 +37,7 @@ fn good() -> serde_json::Value {
 fn a_least_privilege_role_passes_every_access_rule() {
     let report = check(&role(good()));
     assert_eq!(not_passed(&report), vec![]);
-    let rules: Vec<&str> = report.entries().map(|(_, e)| e.rule.as_str()).collect();
+    let rules: Vec<&str> = report.entries().map(|(_, e)| e.rule.as_ref()).collect();
     for id in [
         "DB-IAM-WILDCARD",
         "DB-ACCESS-LEAST-PRIVILEGE",

@@ -94,7 +94,13 @@ impl<'a> Plan<'a> {
         }
         // Tracking the path of every value costs a third of the parse; it is only needed to
         // explain an error, so a document that fails is read a second time with tracking.
-        let document: Document = match serde_json::from_slice(input) {
+        // Checking the whole input for UTF-8 once is cheaper than the parser checking every
+        // string and every kept raw value on its own.
+        let parsed = match std::str::from_utf8(input) {
+            Ok(text) => serde_json::from_str::<Document>(text),
+            Err(_) => serde_json::from_slice(input),
+        };
+        let document = match parsed {
             Ok(document) => document,
             Err(_) => Self::explain(file, input)?,
         };

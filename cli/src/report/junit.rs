@@ -42,7 +42,7 @@ pub fn render(report: &Report) -> String {
     for resource in &report.resources {
         let mut rules: Vec<&str> = Vec::new();
         for entry in &resource.results {
-            if !rules.contains(&entry.rule.as_str()) {
+            if !rules.contains(&entry.rule.as_ref()) {
                 rules.push(&entry.rule);
             }
         }

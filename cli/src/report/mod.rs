@@ -16,6 +16,8 @@ pub use junit::render as render_junit;
 pub use sarif::render as render_sarif;
 pub use text::render as render_text;
 
+use std::borrow::Cow;
+
 use dbrail_rules::{Control, Date, Severity, Tier};
 use serde::Serialize;
 
@@ -70,7 +72,7 @@ pub struct WaiverRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
     /// The rule id.
-    pub rule: String,
+    pub rule: Cow<'static, str>,
     /// The outcome.
     pub status: Status,
     /// The finding's severity, for failed, warning and waived results.
@@ -86,7 +88,7 @@ pub struct Entry {
     /// What to change (empty for a pass).
     pub fix: String,
     /// The external controls of the rule.
-    pub controls: Vec<Control>,
+    pub controls: &'static [Control],
     /// The waiver covering a waived result, or the one a waiver problem is about.
     pub waiver: Option<WaiverRef>,
 }

@@ -52,11 +52,26 @@ pub(crate) fn subject(
     Ok(group)
 }
 
-/// A plain AWS parameter group as a target.
-pub(super) fn target(file: &str, resource: &Resource) -> Result<Target, InputError> {
+/// A plain AWS parameter group as a target; a cluster parameter group's subject was already
+/// built for the clusters that use it and is not read twice.
+pub(super) fn target(
+    file: &str,
+    groups: &ClusterGroups<'_>,
+    resource: &Resource,
+) -> Result<Target, InputError> {
+    let group = match groups.by_address.get(resource.address.as_str()) {
+        Some(&index) if resource.kind == "aws_rds_cluster_parameter_group" => {
+            groups.list.get(index).map(|g| g.group.clone())
+        }
+        _ => None,
+    };
+    let group = match group {
+        Some(group) => group,
+        None => subject(file, resource)?,
+    };
     Ok(Target::new(
         resource,
-        subject(file, resource)?.into(),
+        group.into(),
         Vocabulary::Parameters("parameter"),
     ))
 }
@@ -69,6 +84,8 @@ pub(crate) struct ClusterGroups<'a> {
     /// Keyed by (module instance, address without module and index), so that following a
     /// cluster's configuration reference is a lookup, not a scan of every group.
     by_local: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// Keyed by full address.
+    by_address: HashMap<&'a str, usize>,
 }
 
 /// Every cluster parameter group in the plan a cluster could use.
@@ -93,7 +110,9 @@ pub(crate) fn cluster_groups<'a>(
     }
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     let mut by_local: HashMap<(&'a str, &'a str), Vec<usize>> = HashMap::new();
+    let mut by_address: HashMap<&'a str, usize> = HashMap::new();
     for (index, group) in out.iter().enumerate() {
+        by_address.insert(group.resource.address.as_str(), index);
         if let Fact::Known(name) = &group.name {
             by_name.entry(name.clone()).or_default().push(index);
         }
@@ -107,6 +126,7 @@ pub(crate) fn cluster_groups<'a>(
         list: out,
         by_name,
         by_local,
+        by_address,
     })
 }
 

@@ -98,7 +98,7 @@ impl<'p> Index<'p> {
             "dbrail_cluster" => vec![dbrail::cluster(file, resource)?],
             "dbrail_parameter_baseline" => dbrail::baseline(file, resource)?,
             "aws_rds_cluster_parameter_group" | "aws_db_parameter_group" => {
-                vec![groups::target(file, resource)?]
+                vec![groups::target(file, &self.groups, resource)?]
             }
             "aws_rds_cluster" => vec![aws_cluster::target(
                 file,

@@ -168,7 +168,7 @@ pub fn not_passed(report: &Report) -> Vec<(String, String, Status, String)> {
         .map(|(r, e)| {
             (
                 r.address.clone(),
-                e.rule.clone(),
+                e.rule.to_string(),
                 e.status,
                 e.attribute.clone().unwrap_or_default(),
             )
