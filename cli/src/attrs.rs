@@ -99,9 +99,27 @@ impl<'a> Attrs<'a> {
         if self.is_unknown(name) {
             return Fact::Unknown;
         }
+        self.present(name)
+    }
+
+    fn present(&self, name: &str) -> Fact<&'a RawValue> {
         match self.values.get(name) {
             Some(raw) if !is_null(raw) => Fact::Known(raw),
             _ => Fact::Absent,
+        }
+    }
+
+    /// For a nested block or list of blocks: the raw text when the value is there, even if
+    /// parts of it are unknown (the mask is then a list or object of its own, handed to the
+    /// children, which answer unknown for exactly those parts); unknown when the mask marks the
+    /// value as a whole.
+    fn container(&self, name: &str) -> Fact<&'a RawValue> {
+        match self.unknown.get(name) {
+            Some(mask) if mask.get().starts_with(['[', '{']) => match self.present(name) {
+                Fact::Absent if raw_any_unknown(mask) => Fact::Unknown,
+                other => other,
+            },
+            _ => self.raw(name),
         }
     }
 
@@ -232,7 +250,7 @@ impl<'a> Attrs<'a> {
 
     /// A nested object (a single nested block or object attribute).
     pub fn object(&self, name: &'a str) -> Result<Fact<Attrs<'a>>, InputError> {
-        match self.raw(name) {
+        match self.container(name) {
             Fact::Known(raw) if raw.get().starts_with('{') => Ok(Fact::Known(self.child(
                 name,
                 raw,
@@ -259,7 +277,7 @@ impl<'a> Attrs<'a> {
 
     /// A list or set of nested blocks.
     pub fn blocks(&self, name: &'a str) -> Result<Fact<Vec<Attrs<'a>>>, InputError> {
-        match self.raw(name) {
+        match self.container(name) {
             Fact::Known(raw) if raw.get().starts_with('[') => {
                 let masks = self.item_masks(name);
                 Ok(Fact::Known(
@@ -306,5 +324,45 @@ impl<'a> Attrs<'a> {
             path: self.path(),
             step: Some((name, index)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_owned()).expect("valid JSON")
+    }
+
+    #[test]
+    fn unknown_parts_of_blocks_stay_with_the_parts() {
+        let values = raw(r#"{"rule": [{"name": "a", "days": 7}, {"name": "b"}], "one": {"x": 1}}"#);
+        let mask = raw(r#"{"rule": [{}, {"days": true}], "one": {"y": true}, "gone": true}"#);
+        let (values, mask) = (
+            Fields::of(&values).expect("v"),
+            Fields::of(&mask).expect("m"),
+        );
+        let a = Attrs::new("plan.json", &values, &mask, "values");
+        let Fact::Known(rules) = a.blocks("rule").expect("blocks") else {
+            panic!("the list is known");
+        };
+        assert_eq!(rules[0].u32("days", None).expect("days"), Fact::Known(7));
+        assert_eq!(rules[1].u32("days", None).expect("days"), Fact::Unknown);
+        assert_eq!(
+            rules[1].string("name").expect("name"),
+            Fact::Known("b".into())
+        );
+        let Fact::Known(one) = a.object("one").expect("object") else {
+            panic!("the object is known");
+        };
+        assert_eq!(one.u32("x", None).expect("x"), Fact::Known(1));
+        assert_eq!(one.string("y").expect("y"), Fact::Unknown);
+        // Unknown as a whole: absent from the values, `true` in the mask.
+        assert!(a.blocks("gone").expect("gone").is_unknown());
+        assert!(a.object("gone").expect("gone").is_unknown());
+        // A wrong type names the child's path.
+        let error = rules[0].string("days").expect_err("a number");
+        assert!(error.to_string().contains("values.rule[0].days"), "{error}");
     }
 }

@@ -3,7 +3,9 @@
 //! `rds-db:connect` on `Resource: "*"` lets the holder log in as any IAM-enabled user of every
 //! cluster in the account; `rds:*` on `*` lets it change or delete any of them. The check itself
 //! is the shared rule DB-IAM-WILDCARD (the provider runs it on `dbrail_access_role`); this module
-//! only reads the documents of IAM resources into typed statements for it.
+//! only reads the documents of IAM resources into typed statements for it: the policy of
+//! `aws_iam_policy` and the per-principal policy resources, the JSON of an
+//! `aws_iam_policy_document`, and each `inline_policy` block of an `aws_iam_role`.
 
 use dbrail_rules::access::{IamPolicySubject, PolicyCondition, PolicyStatement};
 use dbrail_rules::{AttrPath, Fact, Subject};
@@ -94,12 +96,9 @@ pub fn statements(document: &Value) -> Vec<PolicyStatement> {
         .collect()
 }
 
-/// The policy document of an IAM resource as a subject, or `None` for other resource types.
-pub fn target(file: &str, resource: &Resource) -> Result<Option<Target>, InputError> {
-    let Some(attribute) = document_attribute(&resource.kind) else {
-        return Ok(None);
-    };
-    let parsed = match attrs(file, resource).string(attribute)? {
+/// The statements of a policy document held as a JSON string.
+fn document(text: Fact<String>) -> Fact<Vec<PolicyStatement>> {
+    match text {
         // A policy that is not JSON is AWS's problem to reject; it grants nothing here.
         Fact::Known(text) => Fact::Known(
             serde_json::from_str::<Value>(&text)
@@ -108,13 +107,45 @@ pub fn target(file: &str, resource: &Resource) -> Result<Option<Target>, InputEr
         ),
         Fact::Unknown => Fact::Unknown,
         Fact::Absent => Fact::Absent,
+    }
+}
+
+fn policy_target(resource: &Resource, path: AttrPath, text: Fact<String>) -> Target {
+    let subject = IamPolicySubject::new(path, document(text));
+    Target::new(resource, Subject::IamPolicy(subject), Vocabulary::Dbrail)
+}
+
+/// The policy documents of an IAM resource as subjects: one per document (an `aws_iam_role`
+/// has one per `inline_policy` block, judged apart so that an inline policy unknown until apply
+/// does not hide a known one's grant); none for other resource types.
+pub fn targets(file: &str, resource: &Resource) -> Result<Vec<Target>, InputError> {
+    let a = attrs(file, resource);
+    if resource.kind == "aws_iam_role" {
+        return match a.blocks("inline_policy")? {
+            Fact::Known(blocks) => blocks
+                .iter()
+                .enumerate()
+                .map(|(i, block)| {
+                    let path = AttrPath::attribute("inline_policy").index(i).attr("policy");
+                    Ok(policy_target(resource, path, block.string("policy")?))
+                })
+                .collect(),
+            Fact::Unknown => Ok(vec![policy_target(
+                resource,
+                AttrPath::attribute("inline_policy"),
+                Fact::Unknown,
+            )]),
+            Fact::Absent => Ok(Vec::new()),
+        };
+    }
+    let Some(attribute) = document_attribute(&resource.kind) else {
+        return Ok(Vec::new());
     };
-    let subject = IamPolicySubject::new(AttrPath::attribute(attribute), parsed);
-    Ok(Some(Target::new(
+    Ok(vec![policy_target(
         resource,
-        Subject::IamPolicy(subject),
-        Vocabulary::Dbrail,
-    )))
+        AttrPath::attribute(attribute),
+        a.string(attribute)?,
+    )])
 }
 
 #[cfg(test)]

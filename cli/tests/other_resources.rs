@@ -81,3 +81,66 @@ fn an_unknown_policy_is_undecided() {
     let failures = not_passed(&check(&plan));
     assert_eq!(failures[0].2, Status::Undecided);
 }
+
+#[test]
+fn each_inline_policy_of_a_role_is_judged_on_its_own() {
+    let wildcard = json!({"Statement": [
+        {"Effect": "Allow", "Action": ["rds-db:connect"], "Resource": ["*"]}]});
+    let scoped = json!({"Statement": [{"Effect": "Allow", "Action": "rds-db:connect",
+        "Resource": "arn:aws:rds-db:eu-west-1:111122223333:dbuser:cluster-ABCDEFGHIJ/app"}]});
+    let mut plan = plan(vec![resource(
+        "aws_iam_role.app",
+        "aws_iam_role",
+        json!({
+            "name": "app",
+            "assume_role_policy": "{}",
+            "inline_policy": [
+                {"name": "scoped", "policy": scoped.to_string()},
+                {"name": "broad", "policy": wildcard.to_string()},
+                {"name": "later", "policy": "{}"},
+            ],
+        }),
+    )]);
+    // The third policy's document is unknown until apply; the second's grant is still found.
+    plan["planned_values"]["root_module"]["resources"][0]["values"]["inline_policy"][2]
+        .as_object_mut()
+        .unwrap()
+        .remove("policy");
+    plan["resource_changes"] = json!([{"address": "aws_iam_role.app", "type": "aws_iam_role",
+        "change": {"actions": ["create"],
+                   "after_unknown": {"inline_policy": [{}, {}, {"policy": true}]}}}]);
+    let report = check(&plan);
+    let results: Vec<_> = report
+        .entries()
+        .map(|(r, e)| (r.address.clone(), e.status, e.attribute.clone()))
+        .collect();
+    assert_eq!(
+        results,
+        vec![
+            ("aws_iam_role.app".to_owned(), Status::Passed, None),
+            (
+                "aws_iam_role.app".to_owned(),
+                Status::Failed,
+                Some("inline_policy[1].policy".to_owned())
+            ),
+            (
+                "aws_iam_role.app".to_owned(),
+                Status::Undecided,
+                Some("inline_policy[2].policy".to_owned())
+            ),
+        ]
+    );
+    assert_eq!(report.summary.resources, 1);
+    assert_eq!(report.exit_code, 1);
+
+    let no_inline = plan_with_role(json!([]));
+    assert_eq!(check(&no_inline).summary.resources, 0);
+}
+
+fn plan_with_role(inline: serde_json::Value) -> serde_json::Value {
+    plan(vec![resource(
+        "aws_iam_role.bare",
+        "aws_iam_role",
+        json!({"name": "bare", "inline_policy": inline}),
+    )])
+}

@@ -39,6 +39,7 @@ pub const INSPECTED_TYPES: &[&str] = &[
     "aws_db_parameter_group",
     "aws_db_instance",
     "aws_iam_policy",
+    "aws_iam_role",
     "aws_iam_role_policy",
     "aws_iam_user_policy",
     "aws_iam_group_policy",

@@ -110,7 +110,7 @@ impl<'p> Index<'p> {
             "dbrail_access_role" => vec![access_role::target(file, resource)?],
             "dbrail_backup_policy" => vec![backup::policy(file, resource)?],
             "aws_backup_plan" => vec![backup::plan_target(file, &self.vaults, resource)?],
-            _ => crate::iam::target(file, resource)?.into_iter().collect(),
+            _ => crate::iam::targets(file, resource)?,
         })
     }
 }

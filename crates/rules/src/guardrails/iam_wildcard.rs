@@ -18,7 +18,8 @@ pub(crate) const RULE: Rule = Rule {
     title: "Database access not granted on every database",
     description: "\
 Checks IAM policy documents (`aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`, \
-`aws_iam_group_policy` and the `json` of `data.aws_iam_policy_document`) for an `Allow` statement \
+`aws_iam_group_policy`, each `inline_policy` of an `aws_iam_role`, and the `json` of \
+`data.aws_iam_policy_document`) for an `Allow` statement \
 granting `rds-db:connect`, `rds-db:*` or `rds:*` (or any `rds`/`rds-db` action with a wildcard) \
 on `Resource: \"*\"`, or `rds-db:connect` on a `dbuser:*` resource. On `dbrail_access_role` it \
 checks that no `cluster_resource_id`, `db_user`, trusted role ARN, trusted service or OIDC \
