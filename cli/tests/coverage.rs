@@ -291,3 +291,26 @@ fn a_dbrail_cluster_is_covered_by_its_backup_policy_or_a_selection() {
     let report = check(&referenced);
     assert_eq!(g7(&report, DBRAIL).0, Status::Passed);
 }
+
+#[test]
+fn a_cluster_tagged_for_a_dbrail_backup_policy_of_the_plan_is_covered() {
+    let mut plan = aws_plan();
+    let resources = plan["planned_values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap();
+    resources.retain(|r| r["type"] != "aws_backup_selection");
+    resources.push(resource(
+        "dbrail_backup_policy.gold",
+        "dbrail_backup_policy",
+        json!({"name": "gold", "retention_days": 14}),
+    ));
+    // The policy itself fails G7's key, copy and lock parts; only the cluster matters here.
+    let status = |plan: &Value| g7(&check(plan), CLUSTER).0;
+    assert_eq!(status(&plan), Status::Warning);
+    values(&mut plan, CLUSTER)["tags_all"] =
+        json!({"owner": "payments", "dbrail:backup-policy": "gold"});
+    assert_eq!(status(&plan), Status::Passed);
+    values(&mut plan, CLUSTER)["tags_all"] =
+        json!({"owner": "payments", "dbrail:backup-policy": "silver"});
+    assert_eq!(status(&plan), Status::Warning);
+}

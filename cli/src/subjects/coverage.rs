@@ -7,7 +7,9 @@
 //! `not_resources`. A selection naming neither resources nor tags selects every resource its
 //! conditions allow. A cluster's ARN is often unknown until apply, but an expression such as
 //! `resources = [aws_rds_cluster.main.arn]` is recorded in the plan's configuration, so a
-//! selection referencing the cluster in the same module instance covers it.
+//! selection referencing the cluster in the same module instance covers it. A
+//! `dbrail_backup_policy` is a selection too: it selects every resource tagged
+//! `dbrail:backup-policy = <its name>`, which is how a plain `aws_rds_cluster` can join it.
 //!
 //! Each part is judged three-valued: a selection whose resources or tags are unknown until apply
 //! and might select the cluster leaves coverage unknown rather than guessed. The selections are
@@ -24,6 +26,9 @@ use super::{attrs, links};
 use crate::attrs::Attrs;
 use crate::error::InputError;
 use crate::plan::{Plan, Resource};
+
+/// The tag a `dbrail_backup_policy`'s own selection selects, valued with the policy's name.
+const POLICY_TAG: &str = "dbrail:backup-policy";
 
 /// The prefix of a tag key in a selection's `condition` (and, optionally, `selection_tag`).
 const TAG_KEY_PREFIX: &str = "aws:ResourceTag/";
@@ -307,6 +312,21 @@ impl<'a> Selection<'a> {
         })
     }
 
+    /// The selection a `dbrail_backup_policy` makes: resources tagged with its name.
+    fn of_policy(file: &str, resource: &'a Resource<'a>) -> Result<Self, InputError> {
+        Ok(Self {
+            resource,
+            resources: Fact::Absent,
+            not_resources: Fact::Absent,
+            tags: Fact::Known(vec![TagTest {
+                test: Test::Equals,
+                key: Fact::Known(POLICY_TAG.to_owned()),
+                value: attrs(file, resource).string("name")?,
+            }]),
+            conditions: Fact::Known(Vec::new()),
+        })
+    }
+
     /// Whether the cluster's configuration is referenced by `name` (`resources`, `not_resources`).
     fn references(&self, name: &str, cluster: &ClusterFacts<'_>) -> bool {
         self.resource.module == cluster.resource.module
@@ -385,11 +405,15 @@ fn cluster_identifier(arn: &str) -> Option<&str> {
 }
 
 impl<'a> Selections<'a> {
-    /// Indexes the plan's `aws_backup_selection`s once.
+    /// Indexes the plan's `aws_backup_selection`s (and `dbrail_backup_policy` selections) once.
     pub(super) fn index(file: &str, plan: &'a Plan<'a>) -> Result<Self, InputError> {
         let mut index = Self::default();
-        for resource in plan.of_type("aws_backup_selection").filter(|r| !r.data) {
-            let selection = Selection::read(file, resource)?;
+        for resource in plan.resources.iter().filter(|r| !r.data) {
+            let selection = match resource.kind.as_str() {
+                "aws_backup_selection" => Selection::read(file, resource)?,
+                "dbrail_backup_policy" => Selection::of_policy(file, resource)?,
+                _ => continue,
+            };
             let at = index.all.len();
             if selection.is_indexed() {
                 if let Fact::Known(arns) = &selection.resources {
