@@ -93,6 +93,10 @@ mod tests {
             aws.translate(&AttrPath::attribute("parameter_baseline").key("rds.force_ssl")),
             "db_cluster_parameter_group_name[\"rds.force_ssl\"]"
         );
+        assert_eq!(
+            aws.translate(&AttrPath::attribute("backup_policy")),
+            "(backup selection)"
+        );
         assert!(aws.is_instance_level(&AttrPath::attribute("publicly_accessible")));
         assert!(!aws.is_instance_level(&AttrPath::attribute("port")));
         assert_eq!(

@@ -39,6 +39,7 @@ fn dbrail_plan() -> Value {
                 "kms_key_id": CMK,
                 "deletion_guard": true,
                 "backup": {"retention_days": 14},
+                "backup_policy": {"name": "gold", "retention_days": 14},
                 "readers": 1,
                 "availability_zones": ["eu-west-1a", "eu-west-1b"],
                 "tier": "production",

@@ -10,7 +10,8 @@ mod common;
 use common::*;
 use serde_json::json;
 
-/// 1,000 compliant clusters, each with two instances and its own parameter group.
+/// 1,000 compliant clusters, each with two instances, its own parameter group and its own backup
+/// selection.
 pub fn big_plan() -> serde_json::Value {
     let mut resources = Vec::new();
     for i in 0..1000 {
@@ -26,11 +27,18 @@ pub fn big_plan() -> serde_json::Value {
             let v = &mut r["values"];
             for key in [
                 "cluster_identifier",
+                "arn",
                 "name",
                 "db_cluster_parameter_group_name",
             ] {
                 if let Some(s) = v[key].as_str() {
                     v[key] = json!(format!("{s}-{i}"));
+                }
+            }
+            // Each cluster's own backup selection lists its ARN.
+            if let Some(arns) = v["resources"].as_array_mut() {
+                for arn in arns {
+                    *arn = json!(format!("{}-{i}", arn.as_str().unwrap()));
                 }
             }
             resources.push(r);
@@ -47,6 +55,11 @@ fn a_thousand_databases_are_checked_in_linear_time() {
     let elapsed = start.elapsed();
     assert_eq!(report.summary.resources, 2000);
     assert_eq!(report.exit_code, 0, "{:?}", report.summary);
+    assert_eq!(
+        report.summary.warnings, 0,
+        "every cluster is covered by its selection: {:?}",
+        report.summary
+    );
     assert!(
         report
             .resources

@@ -48,6 +48,7 @@ pub const INSPECTED_TYPES: &[&str] = &[
     "aws_backup_plan",
     "aws_backup_vault",
     "aws_backup_vault_lock_configuration",
+    "aws_backup_selection",
 ];
 
 /// One inspected resource, its values split into attributes.

@@ -3,12 +3,14 @@
 //! The AWS provider splits an Aurora cluster over several resources; the rules judge it whole.
 //! Instance-level settings are combined as the weakest instance (any public instance makes the
 //! cluster public; monitoring is off if any instance has it off), and AWS defaults apply where an
-//! argument is not set, since that is what AWS will do.
+//! argument is not set, since that is what AWS will do. Coverage by a backup plan comes from the
+//! plan's `aws_backup_selection`s.
 
 use std::collections::{BTreeSet, HashMap};
 
 use dbrail_rules::{ClusterSubject, Engine, Fact, Subject};
 
+use super::coverage::{ClusterFacts, Selections};
 use super::groups::{ClusterGroups, group_of};
 use super::{Target, attrs, links};
 use crate::error::InputError;
@@ -98,6 +100,7 @@ pub(super) fn target(
     file: &str,
     instances: &Instances<'_>,
     groups: &ClusterGroups<'_>,
+    selections: &Selections<'_>,
     resource: &Resource,
 ) -> Result<Target, InputError> {
     let a = attrs(file, resource);
@@ -146,6 +149,12 @@ pub(super) fn target(
         Fact::Absent => a.string_map("tags")?,
         other => other,
     };
+    let coverage = selections.coverage(&ClusterFacts {
+        resource,
+        arn: a.string("arn")?,
+        identifier: identifier.clone(),
+        tags: tags.clone(),
+    });
     let mut cluster = ClusterSubject::new(engine)
         .with_engine_version(a.non_empty("engine_version")?)
         .with_storage_encrypted(a.bool("storage_encrypted", Some(false))?)
@@ -172,7 +181,8 @@ pub(super) fn target(
             a.u32("port", None)?
                 .map(|p| u16::try_from(p).unwrap_or(u16::MAX)),
         )
-        .with_manage_master_user_password(a.bool("manage_master_user_password", Some(false))?);
+        .with_manage_master_user_password(a.bool("manage_master_user_password", Some(false))?)
+        .with_backup_coverage(coverage);
     if instances.is_empty() {
         cluster = cluster
             .with_monitoring_interval(Fact::Known(0))

@@ -3,7 +3,9 @@
 //! `dbrail_cluster` fixes most settings itself (encryption, private access, IAM auth, managed
 //! password, copy tags) and defaults the rest; the subject built here mirrors
 //! `provider/src/resources/cluster/guardrails.rs` so that a plan the provider accepted gets the
-//! same verdict in CI, and a plan edited after the fact does not.
+//! same verdict in CI, and a plan edited after the fact does not. Coverage by a backup plan is
+//! wider here than in the provider: besides `backup_policy`, an `aws_backup_selection` in the
+//! plan can target the cluster.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,6 +14,7 @@ use dbrail_rules::{
     Waiver,
 };
 
+use super::coverage::{ClusterFacts, Selections};
 use super::{Target, attrs};
 use crate::attrs::Attrs;
 use crate::error::InputError;
@@ -34,7 +37,11 @@ fn or_default<T>(fact: Fact<T>, default: impl FnOnce() -> T) -> Fact<T> {
 }
 
 /// A `dbrail_cluster`.
-pub(super) fn cluster(file: &str, resource: &Resource) -> Result<Target, InputError> {
+pub(super) fn cluster(
+    file: &str,
+    selections: &Selections<'_>,
+    resource: &Resource,
+) -> Result<Target, InputError> {
     let a = attrs(file, resource);
     let engine_name = a.string("engine")?;
     let engine = engine(&engine_name);
@@ -104,6 +111,8 @@ pub(super) fn cluster(file: &str, resource: &Resource) -> Result<Target, InputEr
             );
         }
     }
+    let coverage = coverage(&a, selections, resource, &cluster.tags)?;
+    let cluster = cluster.with_backup_coverage(coverage);
     let mut target = Target::new(resource, Subject::Cluster(cluster), Vocabulary::Dbrail);
     target.tier = match a.string("tier")? {
         Fact::Known(tier) => Some(match tier.as_str() {
@@ -115,6 +124,53 @@ pub(super) fn cluster(file: &str, resource: &Resource) -> Result<Target, InputEr
     };
     target.own_waivers = waivers(&a)?;
     Ok(target)
+}
+
+/// Whether a backup plan covers a `dbrail_cluster`: its `backup_policy` tags it for that policy's
+/// selection, and any `aws_backup_selection` of the plan may target it too.
+fn coverage(
+    a: &Attrs<'_>,
+    selections: &Selections<'_>,
+    resource: &Resource,
+    user_tags: &Fact<BTreeMap<String, Fact<String>>>,
+) -> Result<Fact<bool>, InputError> {
+    let policy = match a.object("backup_policy")? {
+        Fact::Known(_) => Fact::Known(true),
+        // Assigned a policy resource whose values are not all known yet: set all the same.
+        Fact::Unknown
+            if resource
+                .references
+                .get("backup_policy")
+                .is_some_and(|refs| {
+                    !refs.is_empty() && refs.iter().all(|r| r.starts_with("dbrail_backup_policy."))
+                }) =>
+        {
+            Fact::Known(true)
+        }
+        Fact::Unknown => Fact::Unknown,
+        Fact::Absent => Fact::Known(false),
+    };
+    if policy == Fact::Known(true) {
+        return Ok(policy);
+    }
+    // The tags AWS sees: the user's and the tier dbrail records.
+    let tier = or_default(a.string("tier")?, || "production".to_owned());
+    let tags = user_tags.as_ref().map(|user| {
+        let mut tags = user.clone();
+        tags.insert("dbrail:tier".to_owned(), tier);
+        tags
+    });
+    let facts = ClusterFacts {
+        resource,
+        arn: Fact::Absent,
+        identifier: a.string("name")?,
+        tags,
+    };
+    Ok(match (policy, selections.coverage(&facts)) {
+        (_, Fact::Known(true)) => Fact::Known(true),
+        (Fact::Unknown, _) => Fact::Unknown,
+        (_, selected) => selected,
+    })
 }
 
 /// The `waiver` blocks; a malformed expiry is an input error naming its path.

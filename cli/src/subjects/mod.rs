@@ -4,11 +4,13 @@
 //! the reports need to point at the right place (address, vocabulary of attribute names, the
 //! instances that hold instance-level settings). Facts that live in other resources are joined
 //! here: an `aws_rds_cluster` takes instance-level settings from its `aws_rds_cluster_instance`s
-//! and its TLS and audit settings from the parameter group it names or references.
+//! and its TLS and audit settings from the parameter group it names or references, and every
+//! cluster its coverage by a backup plan from the `aws_backup_selection`s that target it.
 
 mod access_role;
 mod aws_cluster;
 mod backup;
+mod coverage;
 mod db_instance;
 mod dbrail;
 mod groups;
@@ -70,13 +72,15 @@ pub(crate) fn attrs<'a>(file: &'a str, resource: &'a Resource<'a>) -> Attrs<'a> 
     )
 }
 
-/// What joining resources needs from the whole plan: parameter groups, cluster instances and
-/// backup vaults, each indexed once so that building a target is linear in the plan's size.
+/// What joining resources needs from the whole plan: parameter groups, cluster instances, backup
+/// vaults and backup selections, each indexed once so that building a target is linear in the
+/// plan's size.
 pub struct Index<'p> {
     file: &'p str,
     groups: groups::ClusterGroups<'p>,
     instances: aws_cluster::Instances<'p>,
     vaults: backup::Vaults<'p>,
+    selections: coverage::Selections<'p>,
 }
 
 impl<'p> Index<'p> {
@@ -87,6 +91,7 @@ impl<'p> Index<'p> {
             groups: groups::cluster_groups(file, plan)?,
             instances: aws_cluster::Instances::index(file, plan)?,
             vaults: backup::Vaults::index(file, plan)?,
+            selections: coverage::Selections::index(file, plan)?,
         })
     }
 
@@ -95,7 +100,7 @@ impl<'p> Index<'p> {
     pub fn targets(&self, resource: &'p Resource<'p>) -> Result<Vec<Target>, InputError> {
         let file = self.file;
         Ok(match resource.kind.as_str() {
-            "dbrail_cluster" => vec![dbrail::cluster(file, resource)?],
+            "dbrail_cluster" => vec![dbrail::cluster(file, &self.selections, resource)?],
             "dbrail_parameter_baseline" => dbrail::baseline(file, resource)?,
             "aws_rds_cluster_parameter_group" | "aws_db_parameter_group" => {
                 vec![groups::target(file, &self.groups, resource)?]
@@ -104,6 +109,7 @@ impl<'p> Index<'p> {
                 file,
                 &self.instances,
                 &self.groups,
+                &self.selections,
                 resource,
             )?],
             "aws_db_instance" => vec![db_instance::target(file, resource)?],

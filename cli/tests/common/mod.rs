@@ -8,6 +8,27 @@ use dbrail_rules::{Date, Fact, Scope, Tier};
 use serde_json::{Value, json};
 
 pub const CMK: &str = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+/// The ARN of the compliant AWS plan's cluster.
+pub const ORDERS_ARN: &str = "arn:aws:rds:eu-west-1:111122223333:cluster:orders";
+/// The address of the compliant AWS plan's backup selection.
+pub const SELECTION: &str = "aws_backup_selection.orders";
+
+/// An `aws_backup_selection` listing `resources`, with no other part set.
+pub fn selection(address: &str, resources: Value) -> Value {
+    resource(
+        address,
+        "aws_backup_selection",
+        json!({
+            "name": "orders",
+            "plan_id": "gold",
+            "iam_role_arn": "arn:aws:iam::111122223333:role/backup",
+            "resources": resources,
+            "not_resources": [],
+            "selection_tag": [],
+            "condition": [],
+        }),
+    )
+}
 
 /// The baseline parameters of a family as `parameter` blocks.
 pub fn baseline_parameters(family: &str) -> Value {
@@ -29,7 +50,8 @@ pub fn resource(address: &str, kind: &str, values: Value) -> Value {
     json!({"address": address, "mode": "managed", "type": kind, "name": name, "values": values})
 }
 
-/// A compliant Aurora PostgreSQL cluster written with plain AWS resources.
+/// A compliant Aurora PostgreSQL cluster written with plain AWS resources, covered by a backup
+/// selection.
 pub fn aws_resources() -> Vec<Value> {
     let instance = |zone: &str| {
         json!({
@@ -49,6 +71,7 @@ pub fn aws_resources() -> Vec<Value> {
             "aws_rds_cluster",
             json!({
                 "cluster_identifier": "orders",
+                "arn": ORDERS_ARN,
                 "engine": "aurora-postgresql",
                 "engine_version": "16.4",
                 "storage_encrypted": true,
@@ -84,6 +107,7 @@ pub fn aws_resources() -> Vec<Value> {
                 "parameter": baseline_parameters("aurora-postgresql16"),
             }),
         ),
+        selection(SELECTION, json!([ORDERS_ARN])),
     ]
 }
 

@@ -13,7 +13,9 @@
 /// Settings that Aurora keeps per instance are set on each `aws_rds_cluster_instance` in the AWS
 /// provider (the names are that resource's arguments); [`cluster_instance_attributes`] lists
 /// them. `readers` has no argument of its own: it is the number of `aws_rds_cluster_instance`
-/// resources joining the cluster, less the writer, written `(instances)`. `tags` findings carry
+/// resources joining the cluster, less the writer, written `(instances)`. `backup_policy` (G7's
+/// coverage) has none either: an `aws_rds_cluster` is covered by an `aws_backup_selection`
+/// targeting it, written `(backup selection)`. `tags` findings carry
 /// the missing key (`tags["owner"]`), which stays the same in both vocabularies.
 pub fn cluster_attribute_aliases() -> &'static [(&'static str, &'static str)] {
     &ALIASES
@@ -25,7 +27,7 @@ pub fn cluster_instance_attributes() -> &'static [&'static str] {
     &INSTANCE_LEVEL
 }
 
-static ALIASES: [(&str, &str); 18] = [
+static ALIASES: [(&str, &str); 19] = [
     ("storage_encrypted", "storage_encrypted"),
     ("kms_key_id", "kms_key_id"),
     ("publicly_accessible", "publicly_accessible"),
@@ -47,6 +49,7 @@ static ALIASES: [(&str, &str); 18] = [
     ("port", "port"),
     ("manage_master_user_password", "manage_master_user_password"),
     ("parameter_baseline", "db_cluster_parameter_group_name"),
+    ("backup_policy", "(backup selection)"),
 ];
 
 static INSTANCE_LEVEL: [&str; 5] = [
@@ -103,7 +106,8 @@ mod tests {
             .with_tags(Fact::Absent)
             .with_master_username(Fact::Known("postgres".to_owned()))
             .with_port(Fact::Known(5432))
-            .with_manage_master_user_password(Fact::Known(false));
+            .with_manage_master_user_password(Fact::Known(false))
+            .with_backup_coverage(Fact::Known(false));
         let unknown = ClusterSubject::new(Fact::Unknown);
         let context = in_tier(Tier::Production).with_required_tags(&["owner"]);
         let mut weak_baseline = dbrail_cluster();

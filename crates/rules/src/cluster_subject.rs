@@ -10,6 +10,11 @@
 //! need it undecided instead of passing or failing on a default nobody looked at. A caller that
 //! knows a setting is not configured states [`Fact::Absent`], and each rule documents what the
 //! AWS default then means for it.
+//!
+//! One fact is the exception: [`backup_coverage`](ClusterSubject::backup_coverage) starts
+//! [`Fact::Absent`], meaning "not judged". Coverage by a backup plan lives in other resources
+//! (selections, tags), so only a caller that looked at them can state it; one that did not
+//! leaves G7 silent about the cluster instead of making every cluster undecided.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -67,6 +72,11 @@ pub struct ClusterSubject {
     pub port: Fact<u16>,
     /// Whether Secrets Manager manages the master password.
     pub manage_master_user_password: Fact<bool>,
+    /// Whether a backup plan covers the cluster: `Known(true)` when a backup selection targets
+    /// it, `Known(false)` when none does, `Unknown` when a selection may target it but which
+    /// resources it selects is unknown until apply, `Absent` when the caller does not judge
+    /// coverage (the default).
+    pub backup_coverage: Fact<bool>,
     /// The effective cluster parameter group, when the caller can tell what it will hold. `None`
     /// leaves G9 and G10 undecided for the cluster.
     pub cluster_parameters: Option<ParameterGroupSubject>,
@@ -109,6 +119,7 @@ impl ClusterSubject {
             master_username: Fact::Unknown,
             port: Fact::Unknown,
             manage_master_user_password: Fact::Unknown,
+            backup_coverage: Fact::Absent,
             cluster_parameters: None,
         }
     }
@@ -152,6 +163,8 @@ impl ClusterSubject {
         with_port => port: u16;
         /// The same cluster with Secrets Manager management of the master password stated.
         with_manage_master_user_password => manage_master_user_password: bool;
+        /// The same cluster with its coverage by a backup plan stated.
+        with_backup_coverage => backup_coverage: bool;
     }
 
     /// The same cluster with its effective cluster parameter group.
@@ -173,6 +186,10 @@ mod tests {
         assert!(cluster.storage_encrypted.is_unknown());
         assert!(cluster.tags.is_unknown());
         assert!(cluster.cluster_parameters.is_none());
+        assert!(
+            cluster.backup_coverage.is_absent(),
+            "coverage is not judged by default"
+        );
     }
 
     #[test]

@@ -6,6 +6,12 @@
 //! elsewhere and a compliance-mode vault lock is what survives those. The lock's bounds and the
 //! plan's retention must also agree, or AWS Backup fails every job: that mismatch is an error in
 //! every tier, found at plan time instead of at the first failed job days later.
+//!
+//! A well-built plan protects nothing until a selection assigns the database to it, so G7 also
+//! asks of every cluster whether some selection covers it (Security Hub RDS.26, checkov
+//! CKV2_AWS_8). That part is only a warning: a plan cannot see selections made elsewhere (another
+//! stack, an AWS Organizations backup policy), and an error would block clusters that are in fact
+//! covered.
 
 use crate::guardrails::cluster::{Verdict, production_error};
 use crate::{
@@ -33,11 +39,19 @@ included, can delete recovery points before their time;
 or a lock whose `max_retention_days` would cut retention short, makes AWS Backup fail every \
 backup job; continuous backups (`continuous`) keep at most 35 days.
 
-Unknown values leave their part undecided.
+Checks that every Aurora cluster is covered by a backup plan: a `dbrail_cluster` through \
+`backup_policy`, any cluster through an `aws_backup_selection` that lists its ARN (wildcards \
+included), references it, or selects it by tag (`selection_tag`, `condition`), and does not \
+exclude it in `not_resources`. The plan cannot see selections made outside it (another stack, \
+an AWS Organizations backup policy): waive G7 on the cluster, naming the plan that covers it.
+
+Unknown values leave their part undecided, as does a selection whose resources or tags are \
+unknown until apply and might select the cluster.
 
 **Strictness:** an error in every tier for a retention that contradicts the lock or the \
 continuous-backup limit; the key, the copy and the compliance lock are an error in production \
-and a warning in staging and development.",
+and a warning in staging and development; a cluster no selection covers is a warning in every \
+tier.",
     rationale: "Backups inside the same account and region as the database share its fate: \
 an attacker with the account, an operator mistake or a regional outage can remove both. PCI DSS \
 and SOC 2 (A1.2, A1.3) expect backups that are protected, kept as long as policy says and \
@@ -51,8 +65,9 @@ restorable; an immutable, copied vault is the evidence.",
     ],
     fix: "Give the policy a customer-managed vault_kms_key_arn, a copy_to block with another \
 region or another account's vault, and vault_lock { mode = \"compliance\" } whose \
-min_retention_days ≤ retention_days ≤ max_retention_days.",
-    applies_to: &[SubjectKind::BackupPolicy],
+min_retention_days ≤ retention_days ≤ max_retention_days. Cover every cluster: set \
+backup_policy on a dbrail_cluster, or add an aws_backup_selection targeting it.",
+    applies_to: &[SubjectKind::BackupPolicy, SubjectKind::Cluster],
     strictness: Strictness::Everywhere,
     check,
 };
@@ -65,6 +80,9 @@ fn at(path: &str) -> AttrPath {
 }
 
 fn check(subject: &Subject, context: &Context<'_>) -> Vec<Outcome> {
+    if let Some(cluster) = subject.as_cluster() {
+        return judge_coverage(&cluster.backup_coverage);
+    }
     let Some(policy) = subject.as_backup_policy() else {
         return Vec::new();
     };
@@ -74,6 +92,32 @@ fn check(subject: &Subject, context: &Context<'_>) -> Vec<Outcome> {
     judge_copies(&mut verdict, policy, severity);
     judge_lock(&mut verdict, policy, severity);
     judge_continuous(&mut verdict, policy);
+    verdict.finish()
+}
+
+/// Whether a backup plan covers a cluster; nothing when the caller does not judge coverage.
+fn judge_coverage(coverage: &Fact<bool>) -> Vec<Outcome> {
+    let mut verdict = Verdict::new(RULE.id);
+    match coverage {
+        Fact::Absent => return Vec::new(),
+        Fact::Known(true) => {}
+        Fact::Known(false) => verdict.fail(
+            Severity::Warning,
+            at("backup_policy"),
+            "no backup plan covers this cluster: no backup_policy and no aws_backup_selection in \
+             this plan targets it, so only automated backups protect it; selections made \
+             outside the plan (another stack, an AWS Organizations backup policy) are not \
+             visible here",
+            "set backup_policy = dbrail_backup_policy.<name> (dbrail_cluster) or add an \
+             aws_backup_selection targeting the cluster; if a plan outside this configuration \
+             covers it, waive G7 on the cluster naming that plan",
+        ),
+        Fact::Unknown => verdict.undecided(
+            at("backup_policy"),
+            "a backup selection may cover this cluster, but the resources or tags it selects \
+             are unknown until apply",
+        ),
+    }
     verdict.finish()
 }
 
@@ -377,9 +421,63 @@ mod tests {
         assert_eq!(undecided(&judge(copy_unknown, &production())), ["copy_to"]);
     }
 
+    fn covered(coverage: Fact<bool>) -> crate::ClusterSubject {
+        crate::testing::dbrail_cluster().with_backup_coverage(coverage)
+    }
+
     #[test]
-    fn applies_to_backup_policies_only() {
+    fn a_covered_cluster_passes() {
+        assert_eq!(
+            crate::testing::evaluate_cluster(&RULE, covered(Fact::Known(true)), &production()),
+            [Outcome::Pass { rule: "G7" }]
+        );
+    }
+
+    #[test]
+    fn an_uncovered_cluster_is_a_warning_in_every_tier() {
+        for tier in [Tier::Production, Tier::Staging, Tier::Development] {
+            let outcomes = crate::testing::evaluate_cluster(
+                &RULE,
+                covered(Fact::Known(false)),
+                &in_tier(tier),
+            );
+            let found = failures(&outcomes);
+            assert_eq!(found.len(), 1, "{tier:?}: {outcomes:#?}");
+            assert_eq!(found[0].attribute.to_string(), "backup_policy");
+            assert_eq!(found[0].severity, Severity::Warning, "{tier:?}");
+            assert!(found[0].message.contains("outside the plan"));
+            assert!(found[0].fix.contains("aws_backup_selection"));
+            assert!(found[0].fix.contains("waive G7"));
+        }
+    }
+
+    #[test]
+    fn coverage_unknown_until_apply_is_undecided() {
+        let outcomes =
+            crate::testing::evaluate_cluster(&RULE, covered(Fact::Unknown), &production());
+        assert_eq!(undecided(&outcomes), ["backup_policy"]);
+        assert!(failures(&outcomes).is_empty());
+    }
+
+    #[test]
+    fn a_caller_that_does_not_judge_coverage_gets_nothing() {
         let cluster = Subject::from(crate::testing::dbrail_cluster());
         assert!(RULE.evaluate(&cluster, &production()).is_empty());
+    }
+
+    #[test]
+    fn a_waiver_naming_the_covering_plan_waives_an_uncovered_cluster() {
+        let waivers = [crate::Waiver::new(
+            "G7",
+            "covered by the organisation backup policy org-gold",
+            crate::testing::date("2025-12-31"),
+        )];
+        let context = production().with_waivers(&waivers);
+        let outcomes =
+            crate::testing::evaluate_cluster(&RULE, covered(Fact::Known(false)), &context);
+        assert!(
+            matches!(outcomes.as_slice(), [Outcome::Waived { rule: "G7", .. }]),
+            "{outcomes:#?}"
+        );
     }
 }

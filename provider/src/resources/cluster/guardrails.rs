@@ -134,7 +134,8 @@ pub(crate) fn subject(config: &Value, availability_zones: Fact<BTreeSet<String>>
             other => other,
         })
         .with_port(port)
-        .with_manage_master_user_password(Fact::Known(true));
+        .with_manage_master_user_password(Fact::Known(true))
+        .with_backup_coverage(backup_coverage(config));
     let baseline = config
         .attr("parameter_baseline")
         .cloned()
@@ -171,6 +172,17 @@ pub(crate) fn subject(config: &Value, availability_zones: Fact<BTreeSet<String>>
         cluster = cluster.with_cluster_parameters(group);
     }
     Subject::Cluster(cluster)
+}
+
+/// Whether a backup plan covers the cluster, as far as its own configuration tells: a
+/// `backup_policy` tags it for that policy's selection. Selections made elsewhere are invisible
+/// here, which is why G7 makes an uncovered cluster a warning, not an error.
+fn backup_coverage(config: &Value) -> Fact<bool> {
+    match config.attr("backup_policy") {
+        None => Fact::Known(false),
+        Some(policy) if policy.is_unknown() => Fact::Unknown,
+        Some(policy) => Fact::Known(!policy.is_null()),
+    }
 }
 
 /// The tier named in configuration (production when unknown: the strictest reading).
@@ -378,16 +390,61 @@ mod tests {
         )
     }
 
+    fn with_backup_policy(mut config: Value, policy: Value) -> Value {
+        if let Value::Object(m) = &mut config {
+            m.insert("backup_policy".into(), policy);
+        }
+        config
+    }
+
+    fn gold() -> Value {
+        obj(&[
+            ("name", s("gold")),
+            ("retention_days", Value::Number(7.into())),
+        ])
+    }
+
     #[test]
     fn a_default_production_cluster_passes_every_rule() {
-        let evaluation = evaluate(&config("production", 2, baseline()), zones(3));
+        let covered = with_backup_policy(config("production", 2, baseline()), gold());
+        let evaluation = evaluate(&covered, zones(3));
         assert!(
-            !evaluation.diagnostics.has_errors(),
+            evaluation.diagnostics.is_empty(),
             "{:?}",
             evaluation.diagnostics
         );
         let map = compliance(&evaluation.outcomes).expect("all decided");
+        assert_eq!(map.get("G7").map(String::as_str), Some("passed"));
         assert!(map.values().all(|v| v == "passed"), "{map:?}");
+    }
+
+    #[test]
+    fn a_cluster_without_backup_policy_warns_on_coverage_in_every_tier() {
+        for tier in ["production", "staging", "development"] {
+            let evaluation = evaluate(&config(tier, 2, baseline()), zones(3));
+            let g7: Vec<_> = evaluation
+                .diagnostics
+                .iter()
+                .filter(|d| d.summary.starts_with("[G7]"))
+                .collect();
+            assert_eq!(g7.len(), 1, "{tier}: {:?}", evaluation.diagnostics);
+            assert!(!evaluation.diagnostics.has_errors(), "{tier}");
+            let map = compliance(&evaluation.outcomes).expect("all decided");
+            assert_eq!(map.get("G7").map(String::as_str), Some("failed"), "{tier}");
+        }
+    }
+
+    #[test]
+    fn a_backup_policy_unknown_until_apply_leaves_coverage_undecided() {
+        let unknown = with_backup_policy(config("production", 2, baseline()), Value::unknown());
+        let evaluation = evaluate(&unknown, zones(3));
+        assert!(compliance(&evaluation.outcomes).is_none());
+        assert!(
+            !evaluation
+                .diagnostics
+                .iter()
+                .any(|d| d.summary.starts_with("[G7]"))
+        );
     }
 
     #[test]
