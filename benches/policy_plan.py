@@ -5,7 +5,8 @@ Usage: python3 benches/policy_plan.py N OUT.json
 The plan is shaped like what Terraform 1.11 prints for an estate written with the plain AWS
 provider: two modules called with `for_each`, one per kind of database, so that half of the
 databases are Aurora clusters (`aws_rds_cluster` + a writer `aws_rds_cluster_instance` + an
-`aws_rds_cluster_parameter_group`) and half standalone instances (`aws_db_instance` + an
+`aws_rds_cluster_parameter_group` + an `aws_backup_selection` assigning the cluster to the
+estate's backup plan by reference) and half standalone instances (`aws_db_instance` + an
 `aws_db_parameter_group`). Every resource appears three times, as Terraform writes it:
 `planned_values` (values known at plan time), `resource_changes` (`after`, `after_unknown`,
 `after_sensitive`) and once per module in `configuration` (expressions with `references`).
@@ -35,7 +36,7 @@ def cluster_params(index):
 
 
 def cluster_resources(name, index):
-    broken = index % 50 == 7
+    broken = index % 50 == 8
     cluster = {
         "allocated_storage": None,
         "allow_major_version_upgrade": False,
@@ -139,11 +140,26 @@ def cluster_resources(name, index):
     }
     group_unknown = {"arn": True, "id": True, "parameter": [{} for _ in group["parameter"]],
                      "tags": {}, "tags_all": {}}
-    return [
+    # `resources = [aws_rds_cluster.this.arn]`: unknown until apply, so absent from the values
+    # and known to a checker only through the configuration's references.
+    selection = {
+        "condition": [],
+        "iam_role_arn": f"arn:aws:iam::{ACCOUNT}:role/aws-backup",
+        "name": f"{name}-backup",
+        "not_resources": [],
+        "plan_id": "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+        "selection_tag": [],
+    }
+    selection_unknown = {"id": True, "resources": True, "condition": [], "not_resources": [],
+                         "selection_tag": []}
+    resources = [
         ("aws_rds_cluster", "this", cluster, cluster_unknown, {"master_password": True}),
         ("aws_rds_cluster_instance", "writer", instance, instance_unknown, {}),
         ("aws_rds_cluster_parameter_group", "this", group, group_unknown, {}),
     ]
+    if not broken:
+        resources.append(("aws_backup_selection", "this", selection, selection_unknown, {}))
+    return resources
 
 
 def instance_resources(name, index):
@@ -270,6 +286,8 @@ def configuration(kind_resources):
                 expressions[key] = {"references": ["aws_rds_cluster.this.id", "aws_rds_cluster.this"]}
             else:
                 expressions[key] = {"constant_value": value}
+        if kind == "aws_backup_selection":
+            expressions["resources"] = {"references": ["aws_rds_cluster.this.arn", "aws_rds_cluster.this"]}
         out.append({
             "address": f"{kind}.{local}",
             "mode": "managed",

@@ -135,7 +135,9 @@ fn a_selection_referencing_a_cluster_created_in_the_same_apply_covers_it() {
 }
 
 #[test]
-fn a_reference_to_another_cluster_leaves_coverage_undecided_until_apply() {
+fn a_selection_made_of_references_to_other_clusters_does_not_cover_this_one() {
+    // `resources = [aws_rds_cluster.payments.arn]`: unknown until apply, but it can only hold
+    // the ARN of the cluster it references.
     let mut plan = aws_plan();
     make_unknown(&mut plan, SELECTION, "resources");
     configure(
@@ -144,7 +146,25 @@ fn a_reference_to_another_cluster_leaves_coverage_undecided_until_apply() {
         "resources",
         &["aws_rds_cluster.payments.arn", "aws_rds_cluster.payments"],
     );
-    undecided(&plan);
+    not_covered(&plan);
+}
+
+#[test]
+fn a_selection_built_from_a_variable_or_data_source_leaves_coverage_undecided() {
+    for references in [
+        &["var.cluster_arns"][..],
+        &["aws_rds_cluster.payments.arn", "local.extra_arns"][..],
+        &[
+            "data.aws_rds_cluster.legacy.arn",
+            "data.aws_rds_cluster.legacy",
+        ][..],
+        &["module.legacy.cluster_arn", "module.legacy"][..],
+    ] {
+        let mut plan = aws_plan();
+        make_unknown(&mut plan, SELECTION, "resources");
+        configure(&mut plan, SELECTION, "resources", references);
+        undecided(&plan);
+    }
 }
 
 #[test]

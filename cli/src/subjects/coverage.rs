@@ -333,6 +333,20 @@ impl<'a> Selection<'a> {
             && referenced(self.resource, name).any(|local| local == cluster.resource.local)
     }
 
+    /// Whether `name`, unknown until apply, can hold only what its expression references: every
+    /// reference is to a managed resource (`[aws_rds_cluster.main.arn]`), none to a variable,
+    /// local value, module output or data source, any of which could hold any ARN. (A literal
+    /// ARN written beside a reference is not recorded in the plan; such a mix is taken to
+    /// select the referenced resources only.)
+    fn only_referenced(&self, name: &str) -> bool {
+        self.resource.references.get(name).is_some_and(|refs| {
+            !refs.is_empty()
+                && refs
+                    .iter()
+                    .all(|r| !r.starts_with("data.") && links::referenced_resource(r).is_some())
+        })
+    }
+
     /// Whether the ARN list `list` (read from `name`) names the cluster.
     fn names(
         &self,
@@ -345,6 +359,7 @@ impl<'a> Selection<'a> {
         }
         match list {
             Fact::Known(patterns) => any(patterns.iter().map(|p| arn_matches(p, cluster))),
+            Fact::Unknown if self.only_referenced(name) => Fact::Known(false),
             Fact::Unknown => Fact::Unknown,
             Fact::Absent => Fact::Known(false),
         }
@@ -382,7 +397,7 @@ impl<'a> Selection<'a> {
         let resources_bounded = match &self.resources {
             Fact::Known(patterns) => !patterns.iter().any(|p| is_pattern(p)),
             Fact::Absent => true,
-            Fact::Unknown => false,
+            Fact::Unknown => self.only_referenced("resources"),
         };
         let tags_bounded = match &self.tags {
             Fact::Known(tests) => tests
@@ -391,6 +406,7 @@ impl<'a> Selection<'a> {
             _ => false,
         };
         let lists_something = matches!(&self.resources, Fact::Known(r) if !r.is_empty())
+            || (self.resources.is_unknown() && self.only_referenced("resources"))
             || matches!(&self.tags, Fact::Known(t) if !t.is_empty());
         resources_bounded && tags_bounded && lists_something
     }
