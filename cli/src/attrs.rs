@@ -12,10 +12,10 @@ use std::collections::BTreeMap;
 
 use dbrail_rules::Fact;
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use crate::error::InputError;
-use crate::fields::{Fields, is_null, kind_of};
+use crate::fields::Fields;
+use crate::raw::Raw;
 
 /// One object of values with its unknown mask.
 #[derive(Debug, Clone)]
@@ -40,7 +40,7 @@ pub fn any_unknown(mask: &Value) -> bool {
 }
 
 /// [`any_unknown`] on raw text; most masks hold no `true` at all and are not parsed.
-fn raw_any_unknown(mask: &RawValue) -> bool {
+fn raw_any_unknown(mask: Raw<'_>) -> bool {
     mask.get().contains("true")
         && serde_json::from_str::<Value>(mask.get()).is_ok_and(|m| any_unknown(&m))
 }
@@ -95,16 +95,16 @@ impl<'a> Attrs<'a> {
     }
 
     /// The raw text: unknown if the mask marks any part of it, absent if null or missing.
-    fn raw(&self, name: &str) -> Fact<&'a RawValue> {
+    fn raw(&self, name: &str) -> Fact<Raw<'a>> {
         if self.is_unknown(name) {
             return Fact::Unknown;
         }
         self.present(name)
     }
 
-    fn present(&self, name: &str) -> Fact<&'a RawValue> {
+    fn present(&self, name: &str) -> Fact<Raw<'a>> {
         match self.values.get(name) {
-            Some(raw) if !is_null(raw) => Fact::Known(raw),
+            Some(raw) if !raw.is_null() => Fact::Known(raw),
             _ => Fact::Absent,
         }
     }
@@ -113,7 +113,7 @@ impl<'a> Attrs<'a> {
     /// parts of it are unknown (the mask is then a list or object of its own, handed to the
     /// children, which answer unknown for exactly those parts); unknown when the mask marks the
     /// value as a whole.
-    fn container(&self, name: &str) -> Fact<&'a RawValue> {
+    fn container(&self, name: &str) -> Fact<Raw<'a>> {
         match self.unknown.get(name) {
             Some(mask) if mask.get().starts_with(['[', '{']) => match self.present(name) {
                 Fact::Absent if raw_any_unknown(mask) => Fact::Unknown,
@@ -140,7 +140,7 @@ impl<'a> Attrs<'a> {
             Fact::Known(raw) if raw.get().starts_with('"') => serde_json::from_str(raw.get())
                 .map(Fact::Known)
                 .map_err(|_| self.error(name, "a string", "an unreadable string")),
-            Fact::Known(other) => Err(self.error(name, "a string", kind_of(other))),
+            Fact::Known(other) => Err(self.error(name, "a string", other.kind())),
             Fact::Unknown => Ok(Fact::Unknown),
             Fact::Absent => Ok(Fact::Absent),
         }
@@ -160,7 +160,7 @@ impl<'a> Attrs<'a> {
             Fact::Known(raw) => match raw.get() {
                 "true" => Ok(Fact::Known(true)),
                 "false" => Ok(Fact::Known(false)),
-                _ => Err(self.error(name, "a boolean", kind_of(raw))),
+                _ => Err(self.error(name, "a boolean", raw.kind())),
             },
             Fact::Unknown => Ok(Fact::Unknown),
             Fact::Absent => Ok(default.into()),
@@ -215,7 +215,7 @@ impl<'a> Attrs<'a> {
             return Ok(Fact::Unknown);
         }
         let value = match self.values.get(name) {
-            Some(raw) if !is_null(raw) => serde_json::from_str(raw.get())
+            Some(raw) if !raw.is_null() => serde_json::from_str(raw.get())
                 .map_err(|e| self.error(name, "an object of strings", &e.to_string()))?,
             _ => Value::Null,
         };
@@ -264,12 +264,12 @@ impl<'a> Attrs<'a> {
                     [] => Ok(Fact::Absent),
                     [item] => {
                         let mask = self.item_masks(name).first().copied();
-                        Ok(Fact::Known(self.child(name, item, mask, Some(0))))
+                        Ok(Fact::Known(self.child(name, *item, mask, Some(0))))
                     }
                     _ => Err(self.error(name, "an object", "an array of several")),
                 }
             }
-            Fact::Known(other) => Err(self.error(name, "an object", kind_of(other))),
+            Fact::Known(other) => Err(self.error(name, "an object", other.kind())),
             Fact::Unknown => Ok(Fact::Unknown),
             Fact::Absent => Ok(Fact::Absent),
         }
@@ -288,32 +288,31 @@ impl<'a> Attrs<'a> {
                         .collect(),
                 ))
             }
-            Fact::Known(other) => Err(self.error(name, "an array of blocks", kind_of(other))),
+            Fact::Known(other) => Err(self.error(name, "an array of blocks", other.kind())),
             Fact::Unknown => Ok(Fact::Unknown),
             Fact::Absent => Ok(Fact::Absent),
         }
     }
 
-    fn items(&self, name: &str, raw: &'a RawValue) -> Result<Vec<&'a RawValue>, InputError> {
-        serde_json::from_str(raw.get()).map_err(|e| self.error(name, "an array", &e.to_string()))
+    fn items(&self, name: &str, raw: Raw<'a>) -> Result<Vec<Raw<'a>>, InputError> {
+        raw.items()
+            .ok_or_else(|| self.error(name, "an array", raw.kind()))
     }
 
     /// The masks of the items of a list attribute, read once for all its blocks; none when
     /// the mask is not a list.
-    fn item_masks(&self, name: &str) -> Vec<&'a RawValue> {
+    fn item_masks(&self, name: &str) -> Vec<Raw<'a>> {
         match self.unknown.get(name) {
-            Some(raw) if raw.get().starts_with('[') => {
-                serde_json::from_str(raw.get()).unwrap_or_default()
-            }
-            _ => Vec::new(),
+            Some(raw) => raw.items().unwrap_or_default(),
+            None => Vec::new(),
         }
     }
 
     fn child(
         &self,
         name: &'a str,
-        value: &'a RawValue,
-        mask: Option<&'a RawValue>,
+        value: Raw<'a>,
+        mask: Option<Raw<'a>>,
         index: Option<usize>,
     ) -> Attrs<'a> {
         Attrs {
@@ -330,6 +329,7 @@ impl<'a> Attrs<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::value::RawValue;
 
     fn raw(text: &str) -> Box<RawValue> {
         RawValue::from_string(text.to_owned()).expect("valid JSON")

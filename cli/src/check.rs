@@ -6,9 +6,9 @@
 //! waivers come back from the rules as failures and are reported at the waiver.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use dbrail_rules::{AttrPath, Date, Outcome, PathStep, Tier, Waiver};
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::error::InputError;
 use crate::plan::Plan;
@@ -43,7 +43,7 @@ pub fn check_plan_with_policies(
     let plan = Plan::parse(file, input)?;
     let index = subjects::Index::new(file, &plan)?;
     let mut resources: Vec<ResourceReport> = Vec::new();
-    let mut positions: HashMap<String, usize> = HashMap::new();
+    let mut positions: HashMap<String, usize> = HashMap::default();
     for resource in &plan.resources {
         for target in index.targets(resource)? {
             let mut report = evaluate(&target, options);

@@ -4,7 +4,8 @@
 //! a few dozen per resource. Building a tree of every value cost most of a check's time and
 //! memory, so a resource's `values` (and its `after_unknown` mask) are split once into member
 //! names and the raw text of each member, borrowed from the input; an attribute is parsed only
-//! when it is read, and only that attribute.
+//! when it is read, and only that attribute. Splitting walks text the parser has already
+//! checked ([`Raw`]) instead of parsing it again.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -12,12 +13,14 @@ use std::fmt;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::raw::Raw;
+
 /// The members of one JSON object, by name, each as raw JSON text.
 #[derive(Debug, Clone, Default)]
 pub struct Fields<'a> {
     /// Sorted by name (stable, so among repeated names the last one wins, as in a parsed
     /// object), each with its [`prefix`].
-    members: Vec<(u64, Cow<'a, str>, &'a RawValue)>,
+    members: Vec<(u64, Cow<'a, str>, Raw<'a>)>,
 }
 
 /// A name's first eight bytes, big-endian and zero-padded. Ordering by prefix, then by the
@@ -31,43 +34,45 @@ fn prefix(name: &str) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
-/// What kind of JSON value a raw text is, as error messages name it.
-pub fn kind_of(raw: &RawValue) -> &'static str {
-    match raw.get().as_bytes().first() {
-        Some(b'n') => "null",
-        Some(b't' | b'f') => "a boolean",
-        Some(b'"') => "a string",
-        Some(b'[') => "an array",
-        Some(b'{') => "an object",
-        _ => "a number",
-    }
-}
-
-/// Whether a raw text is JSON `null`.
-pub fn is_null(raw: &RawValue) -> bool {
-    raw.get() == "null"
-}
-
 impl<'a> Fields<'a> {
     /// The members of `raw` when it is an object, no members when it is `null`, and `Err` with
     /// the kind of value found otherwise.
     pub fn of(raw: &'a RawValue) -> Result<Self, &'static str> {
-        match raw.get().as_bytes().first() {
-            Some(b'{') => {
-                serde_json::from_str(raw.get()).map_err(|_| "an object that cannot be read")
-            }
-            Some(b'n') => Ok(Self::default()),
-            _ => Err(kind_of(raw)),
-        }
+        Self::split(Raw::from(raw))
     }
 
-    /// [`Fields::of`], with anything but an object read as no members.
-    pub fn lenient(raw: Option<&'a RawValue>) -> Self {
-        raw.and_then(|raw| Self::of(raw).ok()).unwrap_or_default()
+    /// [`Fields::of`] for text already split from a checked value.
+    pub fn split(raw: Raw<'a>) -> Result<Self, &'static str> {
+        if raw.is_null() {
+            return Ok(Self::default());
+        }
+        let Some(members) = raw.members() else {
+            return Err(raw.kind());
+        };
+        Ok(Self::sorted(
+            members
+                .into_iter()
+                .map(|(name, value)| (prefix(&name), name, value))
+                .collect(),
+        ))
+    }
+
+    fn sorted(mut members: Vec<(u64, Cow<'a, str>, Raw<'a>)>) -> Self {
+        // Terraform writes members sorted; anything else is sorted here once.
+        if !members.is_sorted_by(|a, b| (a.0, &a.1) <= (b.0, &b.1)) {
+            members.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        }
+        Fields { members }
+    }
+
+    /// [`Fields::split`], with anything but an object read as no members.
+    pub fn lenient(raw: Option<Raw<'a>>) -> Self {
+        raw.and_then(|raw| Self::split(raw).ok())
+            .unwrap_or_default()
     }
 
     /// The raw text of member `name`.
-    pub fn get(&self, name: &str) -> Option<&'a RawValue> {
+    pub fn get(&self, name: &str) -> Option<Raw<'a>> {
         let wanted = prefix(name);
         let end = self
             .members
@@ -105,16 +110,13 @@ impl<'de> Visitor<'de> for FieldsVisitor {
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-        let mut members: Vec<(u64, Cow<'de, str>, &'de RawValue)> =
+        let mut members: Vec<(u64, Cow<'de, str>, Raw<'de>)> =
             Vec::with_capacity(map.size_hint().unwrap_or(16));
         while let Some(Text(key)) = map.next_key()? {
-            members.push((prefix(&key), key, map.next_value()?));
+            let value: &'de RawValue = map.next_value()?;
+            members.push((prefix(&key), key, Raw::from(value)));
         }
-        // Terraform writes members sorted; anything else is sorted here once.
-        if !members.is_sorted_by(|a, b| (a.0, &a.1) <= (b.0, &b.1)) {
-            members.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        }
-        Ok(Fields { members })
+        Ok(Fields::sorted(members))
     }
 }
 
@@ -220,9 +222,9 @@ mod tests {
         let value = raw(r#"{"b": [1, {"x": 2}], "a": "s", "c": null}"#);
         let fields = Fields::of(&value).expect("object");
         assert_eq!(fields.len(), 3);
-        assert_eq!(fields.get("a").map(RawValue::get), Some(r#""s""#));
-        assert_eq!(fields.get("b").map(RawValue::get), Some(r#"[1, {"x": 2}]"#));
-        assert!(fields.get("c").is_some_and(is_null));
+        assert_eq!(fields.get("a").map(Raw::get), Some(r#""s""#));
+        assert_eq!(fields.get("b").map(Raw::get), Some(r#"[1, {"x": 2}]"#));
+        assert!(fields.get("c").is_some_and(Raw::is_null));
         assert!(fields.get("d").is_none());
         assert!(fields.get("").is_none());
     }
@@ -231,8 +233,8 @@ mod tests {
     fn a_repeated_name_reads_as_its_last_value() {
         let value = raw(r#"{"a": 1, "b": 2, "a": 3}"#);
         let fields = Fields::of(&value).expect("object");
-        assert_eq!(fields.get("a").map(RawValue::get), Some("3"));
-        assert_eq!(fields.get("b").map(RawValue::get), Some("2"));
+        assert_eq!(fields.get("a").map(Raw::get), Some("3"));
+        assert_eq!(fields.get("b").map(Raw::get), Some("2"));
     }
 
     #[test]
@@ -250,7 +252,7 @@ mod tests {
             ("performance\0", "4"),
             ("a", "5"),
         ] {
-            assert_eq!(fields.get(name).map(RawValue::get), Some(want), "{name}");
+            assert_eq!(fields.get(name).map(Raw::get), Some(want), "{name}");
         }
         assert!(fields.get("performance_insights").is_none());
         assert!(fields.get("per").is_none());
@@ -302,7 +304,7 @@ mod tests {
     fn escaped_names_are_decoded() {
         let value = raw(r#"{"a\u0062": true}"#);
         let fields = Fields::of(&value).expect("object");
-        assert_eq!(fields.get("ab").map(RawValue::get), Some("true"));
+        assert_eq!(fields.get("ab").map(Raw::get), Some("true"));
     }
 
     #[test]
@@ -312,7 +314,7 @@ mod tests {
         assert_eq!(Fields::of(&raw("\"x\"")).err(), Some("a string"));
         assert_eq!(Fields::of(&raw("7")).err(), Some("a number"));
         assert_eq!(Fields::of(&raw("false")).err(), Some("a boolean"));
-        assert!(Fields::lenient(Some(&raw("true"))).is_empty());
+        assert!(Fields::lenient(Some(Raw::from(&*raw("true")))).is_empty());
         assert!(Fields::lenient(None).is_empty());
     }
 }

@@ -17,6 +17,7 @@ pub mod error;
 pub mod fields;
 pub mod iam;
 pub mod plan;
+pub mod raw;
 pub mod rego;
 pub mod report;
 pub mod subjects;

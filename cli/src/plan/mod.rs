@@ -16,9 +16,9 @@ mod document;
 mod errors;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::value::RawValue;
 
 pub use self::config::References;
@@ -162,8 +162,8 @@ impl<'a> Plan<'a> {
             file,
             unknown,
             config: &config.root_module,
-            blocks: HashMap::new(),
-            references: HashMap::new(),
+            blocks: HashMap::default(),
+            references: HashMap::default(),
             out: Vec::new(),
         };
         reader.collect(values.root_module, root)?;

@@ -6,9 +6,10 @@
 //! argument is not set, since that is what AWS will do. Coverage by a backup plan comes from the
 //! plan's `aws_backup_selection`s.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use dbrail_rules::{ClusterSubject, Engine, Fact, Subject};
+use rustc_hash::FxHashMap as HashMap;
 
 use super::coverage::{ClusterFacts, Selections};
 use super::groups::{ClusterGroups, group_of};

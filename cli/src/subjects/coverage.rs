@@ -18,9 +18,10 @@
 //! only selections that cannot be indexed (wildcard ARNs, conditions alone, values unknown until
 //! apply) are judged for every cluster.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use dbrail_rules::Fact;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{attrs, links};
 use crate::attrs::Attrs;

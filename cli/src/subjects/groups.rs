@@ -4,9 +4,8 @@
 //! parameters to every cluster that uses it, which is how a cluster's TLS and audit settings
 //! get checked at all: no scanner follows a cluster to its parameter group.
 
-use std::collections::HashMap;
-
 use dbrail_rules::{Fact, ParameterGroupSubject, Scope};
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Target, attrs, dbrail, links};
 use crate::error::InputError;
@@ -108,9 +107,9 @@ pub(crate) fn cluster_groups<'a>(
             group: dbrail::baseline_cluster_group(file, resource)?,
         });
     }
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_local: HashMap<(&'a str, &'a str), Vec<usize>> = HashMap::new();
-    let mut by_address: HashMap<&'a str, usize> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
+    let mut by_local: HashMap<(&'a str, &'a str), Vec<usize>> = HashMap::default();
+    let mut by_address: HashMap<&'a str, usize> = HashMap::default();
     for (index, group) in out.iter().enumerate() {
         by_address.insert(group.resource.address.as_str(), index);
         if let Fact::Known(name) = &group.name {
