@@ -76,10 +76,14 @@ fn encryption(file: &str, resource: &Resource) -> Result<Fact<bool>, InputError>
 }
 
 impl<'a> Sources<'a> {
-    /// Indexes the plan's clusters and instances that snapshots can name.
+    /// Indexes the plan's clusters and instances that snapshots can name; a plan without
+    /// snapshots of a kind reads none of their sources.
     pub(super) fn index(file: &str, plan: &'a Plan) -> Result<Self, InputError> {
         let mut index = Self::default();
         for kind in &KINDS {
+            if plan.of_type(kind.snapshot).next().is_none() {
+                continue;
+            }
             for (source_type, identifier) in kind.sources {
                 for resource in plan.of_type(source_type) {
                     let position = index.list.len();
