@@ -51,7 +51,8 @@ the sole protection to removable media), so it is a layer, not the whole of 3.5.
         Control::soc2("CC6.1"),
     ],
     fix: "Set storage_encrypted = true and kms_key_id to a customer-managed KMS key (both force \
-replacement: restore from an encrypted snapshot copy to migrate an existing cluster).",
+replacement: restore from an encrypted snapshot copy to migrate an existing cluster). On a global \
+cluster, set storage_encrypted = true; the key is set on each regional member cluster.",
     applies_to: &[SubjectKind::Cluster, SubjectKind::GlobalCluster],
     strictness: Strictness::Everywhere,
     check,

@@ -43,7 +43,8 @@ authenticated identities) (unconfirmed).",
         Control::soc2("CC6.1"),
     ],
     fix: "Set iam_database_authentication = true and grant database users rds_iam (PostgreSQL) or \
-create them IDENTIFIED WITH AWSAuthenticationPlugin (MySQL).",
+create them IDENTIFIED WITH AWSAuthenticationPlugin (MySQL). On an RDS Proxy, set iam_auth = \
+\"REQUIRED\" in every auth block.",
     applies_to: &[SubjectKind::Cluster, SubjectKind::Proxy],
     strictness: Strictness::Everywhere,
     check,

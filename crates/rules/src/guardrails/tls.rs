@@ -55,7 +55,8 @@ networks; requiring TLS 1.2 on every connection leaves no network path to argue 
     ],
     fix: "Set the TLS parameters in the cluster parameter group (PostgreSQL: rds.force_ssl = 1 and \
 ssl_min_protocol_version = TLSv1.2; MySQL: require_secure_transport = ON and tls_version = \
-TLSv1.2), or use a dbrail parameter group, whose baseline sets them.",
+TLSv1.2), or use a dbrail parameter group, whose baseline sets them. On an RDS Proxy, set \
+require_tls = true.",
     applies_to: &[
         SubjectKind::ClusterParameterGroup,
         SubjectKind::Cluster,
