@@ -6,6 +6,8 @@
 //! `docs/policy-report.md`), and every package's `deny` and `warn` sets of
 //! `{ msg, rule, attribute, fix }` objects become findings: `deny` blocks, `warn` does not.
 
+mod views;
+
 use std::path::Path;
 
 use dbrail_rules::{ClusterSubject, Fact, ParameterGroupSubject, Subject, Tier};
@@ -294,6 +296,12 @@ pub fn input(target: &Target, tier: Tier) -> Value {
     let (kind, subject) = match &target.subject {
         Subject::Cluster(cluster) => ("cluster", cluster_view(cluster, &mut unknown)),
         Subject::ParameterGroup(group) => ("parameter_group", group_view(group, &mut unknown, "")),
+        Subject::Snapshot(snapshot) => ("snapshot", views::snapshot(snapshot, &mut unknown)),
+        Subject::Proxy(proxy) => ("proxy", views::proxy(proxy, &mut unknown)),
+        Subject::GlobalCluster(global) => (
+            "global_cluster",
+            views::global_cluster(global, &mut unknown),
+        ),
         _ => ("other", Value::Null),
     };
     json!({

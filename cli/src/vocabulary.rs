@@ -10,12 +10,15 @@ use dbrail_rules::{AttrPath, cluster_attribute_aliases, cluster_instance_attribu
 /// Which names a resource type uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Vocabulary {
-    /// `dbrail_cluster`: the rules' own names.
+    /// The rules' own names: `dbrail_cluster`'s, and those of AWS resources whose rules already
+    /// name their arguments (`aws_db_proxy`, `aws_rds_global_cluster`, IAM policies, ...).
     Dbrail,
     /// `aws_rds_cluster` (and its instances).
     AwsCluster,
     /// `aws_db_instance`.
     AwsDbInstance,
+    /// `aws_db_snapshot`, whose encryption flag is `encrypted`.
+    AwsDbSnapshot,
     /// `aws_backup_plan`, whose vault and lock live in other resources.
     AwsBackupPlan,
     /// A parameter group whose parameters live in the named attribute or block.
@@ -35,6 +38,9 @@ impl Vocabulary {
         match self {
             Vocabulary::Dbrail => text,
             Vocabulary::Parameters(to) => replace_prefix(&text, "parameters", to).unwrap_or(text),
+            Vocabulary::AwsDbSnapshot => {
+                replace_prefix(&text, "storage_encrypted", "encrypted").unwrap_or(text)
+            }
             Vocabulary::AwsBackupPlan => [
                 ("retention_days", "rule.lifecycle.delete_after"),
                 ("continuous", "rule.enable_continuous_backup"),
@@ -107,6 +113,14 @@ mod tests {
             Vocabulary::Parameters("parameter")
                 .translate(&AttrPath::attribute("parameters").key("rds.force_ssl")),
             "parameter[\"rds.force_ssl\"]"
+        );
+        assert_eq!(
+            Vocabulary::AwsDbSnapshot.translate(&AttrPath::attribute("storage_encrypted")),
+            "encrypted"
+        );
+        assert_eq!(
+            Vocabulary::AwsDbSnapshot.translate(&AttrPath::attribute("shared_accounts")),
+            "shared_accounts"
         );
     }
 }

@@ -90,6 +90,89 @@ fn unknown_values_are_listed_in_the_input() {
     );
 }
 
+const SNAPSHOT_POLICY: &str = r#"package dbrail.snapshots
+
+import rego.v1
+
+deny contains {"msg": sprintf("snapshot of %s", [input.subject.encryption_source]), "rule": "ORG-SNAPSHOT", "attribute": "shared_accounts"} if {
+    input.kind == "snapshot"
+    count(input.subject.shared_accounts) > 0
+}
+
+warn contains {"msg": "proxy auth unknown", "rule": "ORG-PROXY"} if {
+    input.kind == "proxy"
+    "auth.0.iam_auth" in input.unknown
+    input.subject.require_tls == false
+}
+
+warn contains {"msg": "global cluster", "rule": "ORG-GLOBAL"} if {
+    input.kind == "global_cluster"
+    input.subject.deletion_protection
+    input.subject.storage_encrypted == null
+}
+"#;
+
+#[test]
+fn snapshots_proxies_and_global_clusters_have_views() {
+    let (_dir, mut set) = policies(SNAPSHOT_POLICY);
+    let mut plan = plan(vec![
+        resource(
+            "aws_rds_cluster.legacy",
+            "aws_rds_cluster",
+            json!({"cluster_identifier": "legacy", "storage_encrypted": true}),
+        ),
+        resource(
+            "aws_db_cluster_snapshot.nightly",
+            "aws_db_cluster_snapshot",
+            json!({"db_cluster_identifier": "legacy", "shared_accounts": ["111122223333"]}),
+        ),
+        resource(
+            "aws_db_proxy.orders",
+            "aws_db_proxy",
+            json!({"require_tls": false, "auth": [{"auth_scheme": "SECRETS"}]}),
+        ),
+        resource(
+            "aws_rds_global_cluster.orders",
+            "aws_rds_global_cluster",
+            json!({"deletion_protection": true}),
+        ),
+    ]);
+    plan["resource_changes"] = json!([
+        {"address": "aws_db_cluster_snapshot.nightly",
+         "change": {"actions": ["create"], "after_unknown": {"storage_encrypted": true}}},
+        {"address": "aws_db_proxy.orders",
+         "change": {"actions": ["create"], "after_unknown": {"auth": [{"iam_auth": true}]}}},
+        {"address": "aws_rds_global_cluster.orders",
+         "change": {"actions": ["create"], "after_unknown": {"storage_encrypted": true}}},
+    ]);
+    let report = run(&plan, &mut set);
+    let custom: Vec<(String, String, String)> = report
+        .entries()
+        .filter(|(_, e)| e.rule.starts_with("ORG-"))
+        .map(|(r, e)| (r.address.clone(), e.rule.to_string(), e.message.clone()))
+        .collect();
+    assert_eq!(
+        custom,
+        [
+            (
+                "aws_db_cluster_snapshot.nightly".to_owned(),
+                "ORG-SNAPSHOT".to_owned(),
+                "snapshot of aws_rds_cluster.legacy".to_owned()
+            ),
+            (
+                "aws_db_proxy.orders".to_owned(),
+                "ORG-PROXY".to_owned(),
+                "proxy auth unknown".to_owned()
+            ),
+            (
+                "aws_rds_global_cluster.orders".to_owned(),
+                "ORG-GLOBAL".to_owned(),
+                "global cluster".to_owned()
+            ),
+        ]
+    );
+}
+
 #[test]
 fn invalid_rego_is_an_input_error_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -49,6 +49,10 @@ pub const INSPECTED_TYPES: &[&str] = &[
     "aws_backup_vault",
     "aws_backup_vault_lock_configuration",
     "aws_backup_selection",
+    "aws_rds_global_cluster",
+    "aws_db_proxy",
+    "aws_db_cluster_snapshot",
+    "aws_db_snapshot",
 ];
 
 /// One inspected resource, its values split into attributes.

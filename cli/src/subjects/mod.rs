@@ -5,7 +5,8 @@
 //! instances that hold instance-level settings). Facts that live in other resources are joined
 //! here: an `aws_rds_cluster` takes instance-level settings from its `aws_rds_cluster_instance`s
 //! and its TLS and audit settings from the parameter group it names or references, and every
-//! cluster its coverage by a backup plan from the `aws_backup_selection`s that target it.
+//! cluster its coverage by a backup plan from the `aws_backup_selection`s that target it. A
+//! snapshot takes its encryption from the cluster or instance it is taken from.
 
 mod access_role;
 mod aws_cluster;
@@ -13,8 +14,11 @@ mod backup;
 mod coverage;
 mod db_instance;
 mod dbrail;
+mod global_cluster;
 mod groups;
 mod links;
+mod proxy;
+mod snapshot;
 
 use dbrail_rules::{Subject, Tier, Waiver};
 
@@ -81,6 +85,7 @@ pub struct Index<'p> {
     instances: aws_cluster::Instances<'p>,
     vaults: backup::Vaults<'p>,
     selections: coverage::Selections<'p>,
+    sources: snapshot::Sources<'p>,
 }
 
 impl<'p> Index<'p> {
@@ -92,6 +97,7 @@ impl<'p> Index<'p> {
             instances: aws_cluster::Instances::index(file, plan)?,
             vaults: backup::Vaults::index(file, plan)?,
             selections: coverage::Selections::index(file, plan)?,
+            sources: snapshot::Sources::index(file, plan)?,
         })
     }
 
@@ -116,6 +122,13 @@ impl<'p> Index<'p> {
             "dbrail_access_role" => vec![access_role::target(file, resource)?],
             "dbrail_backup_policy" => vec![backup::policy(file, resource)?],
             "aws_backup_plan" => vec![backup::plan_target(file, &self.vaults, resource)?],
+            "aws_db_proxy" => vec![proxy::target(file, resource)?],
+            "aws_rds_global_cluster" => vec![global_cluster::target(file, resource)?],
+            "aws_db_cluster_snapshot" | "aws_db_snapshot" => {
+                snapshot::target(file, &self.sources, resource)?
+                    .into_iter()
+                    .collect()
+            }
             _ => crate::iam::targets(file, resource)?,
         })
     }

@@ -137,6 +137,21 @@ mod tests {
     }
 
     #[test]
+    fn snapshots_proxies_and_global_clusters_get_their_rules_and_unknowns_pass_nothing() {
+        let cases: [(Subject, &[&str]); 3] = [
+            (crate::SnapshotSubject::new().into(), &["G2"]),
+            (crate::ProxySubject::new().into(), &["G5", "G10"]),
+            (crate::GlobalClusterSubject::new().into(), &["G1", "G4"]),
+        ];
+        for (subject, expected) in cases {
+            let outcomes = evaluate(&subject, &production());
+            let ids: BTreeSet<&str> = outcomes.iter().map(Outcome::rule_id).collect();
+            assert_eq!(ids, expected.iter().copied().collect(), "{subject:?}");
+            assert!(outcomes.iter().all(Outcome::is_undecided), "{outcomes:#?}");
+        }
+    }
+
+    #[test]
     fn a_cluster_about_which_nothing_is_known_passes_nothing() {
         let unknown = crate::ClusterSubject::new(crate::Fact::Unknown);
         let outcomes = evaluate(

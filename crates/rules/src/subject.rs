@@ -13,7 +13,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{AccessRoleSubject, IamPolicySubject};
-use crate::{BackupPolicySubject, ClusterSubject, Engine, Fact};
+use crate::{
+    BackupPolicySubject, ClusterSubject, Engine, Fact, GlobalClusterSubject, ProxySubject,
+    SnapshotSubject,
+};
 
 /// The kinds of subject a rule can apply to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -34,6 +37,14 @@ pub enum SubjectKind {
     /// An AWS Backup policy: vault, plan rule and vault lock (`dbrail_backup_policy`, or
     /// `aws_backup_plan` with the vault and lock it targets).
     BackupPolicy,
+    /// A manual DB cluster or DB instance snapshot (`aws_db_cluster_snapshot`,
+    /// `aws_db_snapshot`).
+    Snapshot,
+    /// An RDS Proxy (`aws_db_proxy`).
+    Proxy,
+    /// An Aurora global database (`aws_rds_global_cluster`), whose regional members are
+    /// clusters.
+    GlobalCluster,
 }
 
 impl SubjectKind {
@@ -46,6 +57,9 @@ impl SubjectKind {
             SubjectKind::IamPolicy => "IAM policy documents",
             SubjectKind::AccessRole => "database access roles",
             SubjectKind::BackupPolicy => "backup policies",
+            SubjectKind::Snapshot => "snapshots",
+            SubjectKind::Proxy => "RDS proxies",
+            SubjectKind::GlobalCluster => "global clusters",
         }
     }
 }
@@ -69,6 +83,12 @@ pub enum Subject {
     AccessRole(AccessRoleSubject),
     /// An AWS Backup vault, plan rule and vault lock.
     BackupPolicy(BackupPolicySubject),
+    /// A manual snapshot.
+    Snapshot(SnapshotSubject),
+    /// An RDS Proxy.
+    Proxy(ProxySubject),
+    /// An Aurora global cluster.
+    GlobalCluster(GlobalClusterSubject),
 }
 
 impl Subject {
@@ -83,6 +103,9 @@ impl Subject {
             Subject::IamPolicy(_) => SubjectKind::IamPolicy,
             Subject::AccessRole(_) => SubjectKind::AccessRole,
             Subject::BackupPolicy(_) => SubjectKind::BackupPolicy,
+            Subject::Snapshot(_) => SubjectKind::Snapshot,
+            Subject::Proxy(_) => SubjectKind::Proxy,
+            Subject::GlobalCluster(_) => SubjectKind::GlobalCluster,
         }
     }
 
@@ -93,7 +116,10 @@ impl Subject {
             Subject::Cluster(_)
             | Subject::IamPolicy(_)
             | Subject::AccessRole(_)
-            | Subject::BackupPolicy(_) => None,
+            | Subject::BackupPolicy(_)
+            | Subject::Snapshot(_)
+            | Subject::Proxy(_)
+            | Subject::GlobalCluster(_) => None,
         }
     }
 
@@ -104,7 +130,10 @@ impl Subject {
             Subject::ParameterGroup(_)
             | Subject::IamPolicy(_)
             | Subject::AccessRole(_)
-            | Subject::BackupPolicy(_) => None,
+            | Subject::BackupPolicy(_)
+            | Subject::Snapshot(_)
+            | Subject::Proxy(_)
+            | Subject::GlobalCluster(_) => None,
         }
     }
 
@@ -115,8 +144,53 @@ impl Subject {
             Subject::ParameterGroup(_)
             | Subject::Cluster(_)
             | Subject::IamPolicy(_)
-            | Subject::AccessRole(_) => None,
+            | Subject::AccessRole(_)
+            | Subject::Snapshot(_)
+            | Subject::Proxy(_)
+            | Subject::GlobalCluster(_) => None,
         }
+    }
+
+    /// The snapshot, if the subject is one.
+    pub fn as_snapshot(&self) -> Option<&SnapshotSubject> {
+        match self {
+            Subject::Snapshot(snapshot) => Some(snapshot),
+            _ => None,
+        }
+    }
+
+    /// The proxy, if the subject is one.
+    pub fn as_proxy(&self) -> Option<&ProxySubject> {
+        match self {
+            Subject::Proxy(proxy) => Some(proxy),
+            _ => None,
+        }
+    }
+
+    /// The global cluster, if the subject is one.
+    pub fn as_global_cluster(&self) -> Option<&GlobalClusterSubject> {
+        match self {
+            Subject::GlobalCluster(global) => Some(global),
+            _ => None,
+        }
+    }
+}
+
+impl From<SnapshotSubject> for Subject {
+    fn from(snapshot: SnapshotSubject) -> Self {
+        Subject::Snapshot(snapshot)
+    }
+}
+
+impl From<ProxySubject> for Subject {
+    fn from(proxy: ProxySubject) -> Self {
+        Subject::Proxy(proxy)
+    }
+}
+
+impl From<GlobalClusterSubject> for Subject {
+    fn from(global: GlobalClusterSubject) -> Self {
+        Subject::GlobalCluster(global)
     }
 }
 

@@ -20,6 +20,9 @@ delete the cluster until the protection is turned off in a separate change.
 Unset fails: AWS leaves deletion protection off by default. A value unknown until apply leaves \
 the rule undecided.
 
+An Aurora global database (`aws_rds_global_cluster`) has a protection of its own, checked at its \
+`deletion_protection`; its regional member clusters are checked as clusters.
+
 **Strictness:** an error in production; a warning in staging and development, where clusters are \
 created and destroyed routinely and a final snapshot is usually protection enough.",
     rationale: "Automated backups are deleted with the cluster, so deleting a production cluster \
@@ -34,13 +37,28 @@ availability commitments of SOC 2 A1.2 (unconfirmed).",
         Control::trivy("AVD-AWS-0343"),
         Control::trivy("AVD-AWS-0177"),
     ],
-    fix: "Set deletion_guard = true (deletion_protection = true on aws_rds_cluster).",
-    applies_to: &[SubjectKind::Cluster],
+    fix: "Set deletion_guard = true (deletion_protection = true on aws_rds_cluster and \
+aws_rds_global_cluster).",
+    applies_to: &[SubjectKind::Cluster, SubjectKind::GlobalCluster],
     strictness: Strictness::WarnBelowProduction,
     check,
 };
 
 fn check(subject: &Subject, _context: &Context<'_>) -> Vec<Outcome> {
+    if let Some(global) = subject.as_global_cluster() {
+        let mut verdict = Verdict::new(RULE.id);
+        Switch {
+            attribute: "deletion_protection",
+            fact: global.deletion_protection,
+            wanted: true,
+            when_unset: Some("AWS leaves deletion protection off by default"),
+            severity: Severity::Error,
+            problem: "one destroy deletes the global database",
+            fix: "set deletion_protection = true",
+        }
+        .judge(&mut verdict);
+        return verdict.finish();
+    }
     let Some(cluster) = cluster::subject(subject) else {
         return Vec::new();
     };
@@ -95,6 +113,30 @@ mod tests {
             undecided(&evaluate_cluster(&RULE, cluster, &production())),
             ["deletion_guard"]
         );
+    }
+
+    #[test]
+    fn a_global_cluster_is_judged_at_its_own_deletion_protection() {
+        let global = |fact| {
+            Subject::from(
+                crate::GlobalClusterSubject::new()
+                    .with_storage_encrypted(Fact::Known(true))
+                    .with_deletion_protection(fact),
+            )
+        };
+        assert_eq!(
+            RULE.evaluate(&global(Fact::Known(true)), &production()),
+            [Outcome::Pass { rule: "G4" }]
+        );
+        for fact in [Fact::Known(false), Fact::Absent] {
+            let outcomes = RULE.evaluate(&global(fact), &production());
+            assert_eq!(failed_at(&outcomes), ["deletion_protection"]);
+            assert_eq!(failures(&outcomes)[0].severity, Severity::Error);
+            let below = RULE.evaluate(&global(fact), &in_tier(Tier::Development));
+            assert_eq!(failures(&below)[0].severity, Severity::Warning);
+        }
+        let outcomes = RULE.evaluate(&global(Fact::Unknown), &production());
+        assert_eq!(undecided(&outcomes), ["deletion_protection"]);
     }
 
     #[test]

@@ -9,7 +9,10 @@
 use crate::guardrails::cluster::{
     self, Switch, Verdict, at, is_customer_managed_key, production_error,
 };
-use crate::{Context, Control, Fact, Outcome, Rule, Severity, Strictness, Subject, SubjectKind};
+use crate::{
+    Context, Control, Fact, GlobalClusterSubject, Outcome, Rule, Severity, Strictness, Subject,
+    SubjectKind,
+};
 
 /// The rule.
 pub(crate) const RULE: Rule = Rule {
@@ -25,6 +28,11 @@ ARN is accepted as customer-managed; only an `alias/aws/...` reference is recogn
 AWS-managed without asking KMS. A value unknown until apply (such as the ARN of a key created in \
 the same plan) leaves the rule undecided until the next plan. Both settings force replacement of \
 the cluster, so they are best right at creation.
+
+On an Aurora global database (`aws_rds_global_cluster`) only `storage_encrypted` is checked \
+(unset fails: AWS leaves it off unless the global cluster is created from an encrypted cluster). \
+A global cluster has no key of its own: each regional member cluster is encrypted with a key of \
+its region, and the key part is judged on those member clusters.
 
 **Strictness:** unencrypted storage is an error in every tier; a missing customer-managed key is \
 an error in production and a warning in staging and development.",
@@ -43,13 +51,17 @@ the sole protection to removable media), so it is a layer, not the whole of 3.5.
         Control::soc2("CC6.1"),
     ],
     fix: "Set storage_encrypted = true and kms_key_id to a customer-managed KMS key (both force \
-replacement: restore from an encrypted snapshot copy to migrate an existing cluster).",
-    applies_to: &[SubjectKind::Cluster],
+replacement: restore from an encrypted snapshot copy to migrate an existing cluster). On a global \
+cluster, set storage_encrypted = true; the key is set on each regional member cluster.",
+    applies_to: &[SubjectKind::Cluster, SubjectKind::GlobalCluster],
     strictness: Strictness::Everywhere,
     check,
 };
 
 fn check(subject: &Subject, context: &Context<'_>) -> Vec<Outcome> {
+    if let Some(global) = subject.as_global_cluster() {
+        return check_global(global);
+    }
     let Some(cluster) = cluster::subject(subject) else {
         return Vec::new();
     };
@@ -67,6 +79,26 @@ fn check(subject: &Subject, context: &Context<'_>) -> Vec<Outcome> {
     if encrypted || cluster.storage_encrypted.is_unknown() {
         judge_key(&mut verdict, &cluster.kms_key_id, production_error(context));
     }
+    verdict.finish()
+}
+
+/// A global cluster: the encryption part only, since the key belongs to each regional member.
+fn check_global(global: &GlobalClusterSubject) -> Vec<Outcome> {
+    let mut verdict = Verdict::new(RULE.id);
+    Switch {
+        attribute: "storage_encrypted",
+        fact: global.storage_encrypted,
+        wanted: true,
+        when_unset: Some(
+            "AWS leaves a global database unencrypted unless it is created from an encrypted \
+             cluster (the KMS key is judged on each member cluster)",
+        ),
+        severity: Severity::Error,
+        problem: "every regional cluster of the global database stores its data unencrypted (the \
+                  KMS key is judged on each member cluster)",
+        fix: "set storage_encrypted = true (forces replacement)",
+    }
+    .judge(&mut verdict);
     verdict.finish()
 }
 
@@ -146,6 +178,32 @@ mod tests {
             .with_kms_key_id(Fact::Unknown);
         let outcomes = evaluate_cluster(&RULE, cluster, &production());
         assert_eq!(undecided(&outcomes), ["storage_encrypted", "kms_key_id"]);
+        assert!(failures(&outcomes).is_empty());
+    }
+
+    fn global(encrypted: Fact<bool>) -> Vec<Outcome> {
+        let global = GlobalClusterSubject::new()
+            .with_storage_encrypted(encrypted)
+            .with_deletion_protection(Fact::Known(true));
+        RULE.evaluate(&Subject::from(global), &production())
+    }
+
+    #[test]
+    fn a_global_cluster_is_judged_on_encryption_alone() {
+        assert_eq!(global(Fact::Known(true)), [PASS]);
+        for fact in [Fact::Known(false), Fact::Absent] {
+            let outcomes = global(fact);
+            assert_eq!(failed_at(&outcomes), ["storage_encrypted"], "{fact:?}");
+            let found = failures(&outcomes);
+            assert_eq!(found[0].severity, Severity::Error);
+            assert!(
+                found[0].message.contains("member cluster"),
+                "{}",
+                found[0].message
+            );
+        }
+        let outcomes = global(Fact::Unknown);
+        assert_eq!(undecided(&outcomes), ["storage_encrypted"]);
         assert!(failures(&outcomes).is_empty());
     }
 

@@ -27,6 +27,7 @@ mod monitoring;
 mod multi_az;
 mod public_access;
 pub(crate) mod requirement;
+mod snapshots;
 mod tagging;
 mod through_baseline;
 mod tls;
@@ -39,8 +40,9 @@ pub use log_exports::required_log_exports;
 use requirement::Requirement;
 
 /// Every rule, in catalogue order.
-pub(crate) static RULES: [Rule; 22] = [
+pub(crate) static RULES: [Rule; 23] = [
     encryption::RULE,
+    snapshots::RULE,
     public_access::RULE,
     deletion::RULE,
     iam_auth::RULE,

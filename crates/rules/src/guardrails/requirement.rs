@@ -88,7 +88,12 @@ pub(crate) fn evaluate(
     match subject {
         Subject::ParameterGroup(group) => evaluate_group(rule, requirements, group),
         Subject::Cluster(cluster) => through_baseline::evaluate(rule, requirements, cluster),
-        Subject::IamPolicy(_) | Subject::AccessRole(_) | Subject::BackupPolicy(_) => Vec::new(),
+        Subject::IamPolicy(_)
+        | Subject::AccessRole(_)
+        | Subject::BackupPolicy(_)
+        | Subject::Snapshot(_)
+        | Subject::Proxy(_)
+        | Subject::GlobalCluster(_) => Vec::new(),
     }
 }
 

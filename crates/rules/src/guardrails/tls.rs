@@ -1,8 +1,9 @@
 //! G10: TLS required in transit, as the cluster parameter group enforces it.
 
+use crate::guardrails::cluster::{Switch, Verdict};
 use crate::guardrails::requirement::{self, Requirement};
 use crate::guardrails::values::{is_modern_tls, is_on, items};
-use crate::{Context, Control, Engine, Outcome, Rule, Strictness, Subject, SubjectKind};
+use crate::{Context, Control, Engine, Outcome, Rule, Severity, Strictness, Subject, SubjectKind};
 
 /// The rule.
 pub(crate) const RULE: Rule = Rule {
@@ -26,8 +27,12 @@ groups the baseline sets these parameters and locks them: an override may tighte
 weaken them.
 
 Security Hub RDS.38/RDS.39 and checkov CKV2_AWS_69 check standalone RDS instances only, so they \
-do not see an Aurora cluster parameter group that allows plain-text connections. RDS.43 is the \
-same guardrail for RDS Proxy, which this rule does not inspect.
+do not see an Aurora cluster parameter group that allows plain-text connections.
+
+On an RDS Proxy (`aws_db_proxy`, Security Hub RDS.43), clients connect to the proxy rather than \
+the cluster, so the proxy must refuse plain-text connections itself: `require_tls = true`. Unset \
+fails (AWS does not require TLS on a proxy by default); a value unknown until apply leaves the \
+rule undecided.
 
 On a cluster (`dbrail_cluster`, or `aws_rds_cluster` with the cluster parameter group it \
 names), the same parameters are checked in the cluster's effective cluster parameter group and \
@@ -50,8 +55,13 @@ networks; requiring TLS 1.2 on every connection leaves no network path to argue 
     ],
     fix: "Set the TLS parameters in the cluster parameter group (PostgreSQL: rds.force_ssl = 1 and \
 ssl_min_protocol_version = TLSv1.2; MySQL: require_secure_transport = ON and tls_version = \
-TLSv1.2), or use a dbrail parameter group, whose baseline sets them.",
-    applies_to: &[SubjectKind::ClusterParameterGroup, SubjectKind::Cluster],
+TLSv1.2), or use a dbrail parameter group, whose baseline sets them. On an RDS Proxy, set \
+require_tls = true.",
+    applies_to: &[
+        SubjectKind::ClusterParameterGroup,
+        SubjectKind::Cluster,
+        SubjectKind::Proxy,
+    ],
     strictness: Strictness::Everywhere,
     check,
 };
@@ -95,6 +105,20 @@ pub(crate) const REQUIREMENTS: &[Requirement] = &[
 ];
 
 fn check(subject: &Subject, _context: &Context<'_>) -> Vec<Outcome> {
+    if let Some(proxy) = subject.as_proxy() {
+        let mut verdict = Verdict::new(RULE.id);
+        Switch {
+            attribute: "require_tls",
+            fact: proxy.require_tls,
+            wanted: true,
+            when_unset: Some("AWS does not require TLS on a proxy by default"),
+            severity: Severity::Error,
+            problem: "clients may connect to the proxy without TLS",
+            fix: "set require_tls = true",
+        }
+        .judge(&mut verdict);
+        return verdict.finish();
+    }
     requirement::evaluate(RULE.id, REQUIREMENTS, subject)
 }
 
@@ -339,6 +363,25 @@ mod tests {
             .is_empty()
         );
         assert!(evaluate_in(&RULE, cluster("postgres16", &[]), &production()).is_empty());
+    }
+
+    #[test]
+    fn a_proxy_must_require_tls_in_every_tier() {
+        let proxy = |fact| Subject::from(crate::ProxySubject::new().with_require_tls(fact));
+        let development = crate::Context::new(Tier::Development, date("2025-01-01"));
+        assert_eq!(
+            RULE.evaluate(&proxy(Fact::Known(true)), &development),
+            [Outcome::Pass { rule: "G10" }]
+        );
+        for fact in [Fact::Known(false), Fact::Absent] {
+            let found = failures(&RULE.evaluate(&proxy(fact), &development));
+            assert_eq!(found.len(), 1, "{fact:?}");
+            assert_eq!(found[0].attribute.to_string(), "require_tls");
+            assert_eq!(found[0].severity, Severity::Error);
+        }
+        let outcomes = RULE.evaluate(&proxy(Fact::Unknown), &production());
+        assert_eq!(undecided(&outcomes), ["require_tls"]);
+        assert!(failures(&outcomes).is_empty());
     }
 
     #[test]
