@@ -133,6 +133,13 @@ fn an_unencrypted_unprotected_global_cluster_fails_by_aws_defaults() {
             row("G4", Status::Failed, "deletion_protection"),
         ]
     );
+    // Unset is reported as unset, with AWS's default, not as an explicit `false`.
+    let g1 = report
+        .entries()
+        .find(|(r, e)| r.address == GLOBAL && e.rule == "G1")
+        .map(|(_, e)| e.message.clone())
+        .unwrap();
+    assert!(g1.starts_with("storage_encrypted is not set"), "{g1}");
     let staging = check_with(
         &global(
             json!({"global_cluster_identifier": "orders", "storage_encrypted": true,

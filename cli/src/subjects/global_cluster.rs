@@ -18,8 +18,10 @@ use crate::vocabulary::Vocabulary;
 pub(super) fn target(file: &str, resource: &Resource) -> Result<Target, InputError> {
     let a = attrs(file, resource);
     let encrypted = match a.bool("storage_encrypted", None)? {
+        // Unset is judged as unset (the rule names AWS's default); unless a source cluster
+        // decides it.
         Fact::Absent => match a.non_empty("source_db_cluster_identifier")? {
-            Fact::Absent => Fact::Known(false),
+            Fact::Absent => Fact::Absent,
             Fact::Known(_) | Fact::Unknown => Fact::Unknown,
         },
         other => other,

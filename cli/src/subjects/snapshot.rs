@@ -8,9 +8,8 @@
 //! cluster being created), through the configuration's `references`. A snapshot whose source is
 //! elsewhere stays undecided. In a state file the snapshot states its encryption and that wins.
 
-use std::collections::HashMap;
-
 use dbrail_rules::{Fact, SnapshotSubject, Subject};
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Target, attrs, links};
 use crate::error::InputError;
