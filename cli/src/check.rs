@@ -179,15 +179,18 @@ fn entry(target: &Target, applied: &Applied<'_>, outcome: &Outcome) -> Entry {
                 Status::Warning
             };
             entry.severity = Some(finding.severity);
-            entry.message.clone_from(&finding.message);
-            entry.fix.clone_from(&finding.fix);
+            entry.message = target.vocabulary.words(&finding.message);
+            entry.fix = target.vocabulary.words(&finding.fix);
             locate(&mut entry, &finding.attribute);
         }
         Outcome::Undecided {
             attribute, reason, ..
         } => {
             entry.status = Status::Undecided;
-            entry.message = format!("cannot decide until apply: {reason}");
+            entry.message = format!(
+                "cannot decide until apply: {}",
+                target.vocabulary.words(reason)
+            );
             entry.fix = rule.map(|r| r.fix.to_owned()).unwrap_or_default();
             locate(&mut entry, attribute);
         }
@@ -199,8 +202,8 @@ fn entry(target: &Target, applied: &Applied<'_>, outcome: &Outcome) -> Entry {
         } => {
             entry.status = Status::Waived;
             entry.severity = Some(finding.severity);
-            entry.message.clone_from(&finding.message);
-            entry.fix.clone_from(&finding.fix);
+            entry.message = target.vocabulary.words(&finding.message);
+            entry.fix = target.vocabulary.words(&finding.fix);
             locate(&mut entry, &finding.attribute);
             let position = applied
                 .waivers

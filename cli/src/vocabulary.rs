@@ -70,6 +70,50 @@ impl Vocabulary {
         }
     }
 
+    /// A finding's message or fix with the rules' attribute names replaced by the resource's own,
+    /// so that "set deletion_guard = true" on an `aws_rds_cluster` reads "set
+    /// deletion_protection = true". Only whole names are replaced; names without a counterpart
+    /// argument (`readers`, `backup_policy`) are left as they are.
+    pub fn words(self, text: &str) -> String {
+        let renames: Vec<(&str, &str)> = match self {
+            Vocabulary::AwsCluster | Vocabulary::AwsDbInstance => cluster_attribute_aliases()
+                .iter()
+                .copied()
+                .filter(|(dbrail, aws)| dbrail != aws && !aws.starts_with('('))
+                .chain(
+                    (self == Vocabulary::AwsDbInstance).then_some(("master_username", "username")),
+                )
+                .collect(),
+            Vocabulary::AwsDbSnapshot => vec![("storage_encrypted", "encrypted")],
+            Vocabulary::Dbrail | Vocabulary::AwsBackupPlan | Vocabulary::Parameters(_) => {
+                return text.to_owned();
+            }
+        };
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        'scan: while !rest.is_empty() {
+            let at_boundary =
+                !out.ends_with(|c: char| c.is_ascii_alphanumeric() || "_.".contains(c));
+            if at_boundary {
+                for (dbrail, aws) in &renames {
+                    if let Some(after) = rest.strip_prefix(dbrail)
+                        && !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                    {
+                        out.push_str(aws);
+                        rest = after;
+                        continue 'scan;
+                    }
+                }
+            }
+            let mut chars = rest.chars();
+            if let Some(c) = chars.next() {
+                out.push(c);
+            }
+            rest = chars.as_str();
+        }
+        out
+    }
+
     /// Whether the attribute is set on the cluster's instances rather than the cluster.
     pub fn is_instance_level(self, path: &AttrPath) -> bool {
         let text = path.to_string();
@@ -121,6 +165,36 @@ mod tests {
         assert_eq!(
             Vocabulary::AwsDbSnapshot.translate(&AttrPath::attribute("shared_accounts")),
             "shared_accounts"
+        );
+    }
+
+    #[test]
+    fn messages_name_the_resource_own_arguments() {
+        let aws = Vocabulary::AwsCluster;
+        assert_eq!(
+            aws.words("deletion_guard = false: set deletion_guard = true."),
+            "deletion_protection = false: set deletion_protection = true."
+        );
+        assert_eq!(
+            aws.words("backup.retention_days = 1; performance_insights = false"),
+            "backup_retention_period = 1; performance_insights_enabled = false"
+        );
+        // Whole names only, and names without an argument of their own stay.
+        assert_eq!(
+            aws.words("performance_insights_kms_key_id, my_log_exports, readers = 0, x.port"),
+            "performance_insights_kms_key_id, my_log_exports, readers = 0, x.port"
+        );
+        assert_eq!(
+            Vocabulary::AwsDbInstance.words("master_username = \"admin\""),
+            "username = \"admin\""
+        );
+        assert_eq!(
+            Vocabulary::AwsDbSnapshot.words("storage_encrypted is not known"),
+            "encrypted is not known"
+        );
+        assert_eq!(
+            Vocabulary::Dbrail.words("set deletion_guard = true"),
+            "set deletion_guard = true"
         );
     }
 }
