@@ -15,6 +15,7 @@ pub mod catalogue;
 pub mod check;
 pub mod error;
 pub mod fields;
+pub mod glob;
 pub mod iam;
 pub mod plan;
 pub mod raw;

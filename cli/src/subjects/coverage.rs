@@ -26,6 +26,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::{attrs, links};
 use crate::attrs::Attrs;
 use crate::error::InputError;
+use crate::glob::star_and_question;
 use crate::plan::{Plan, Resource};
 
 /// The tag a `dbrail_backup_policy`'s own selection selects, valued with the policy's name.
@@ -92,30 +93,6 @@ pub(super) struct Selections<'a> {
     general: Vec<usize>,
 }
 
-/// `*` (any run of characters) and `?` (one character) matching, as AWS Backup applies to ARNs
-/// and `StringLike` to tag values.
-fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
-}
-
 fn is_pattern(text: &str) -> bool {
     text.contains(['*', '?'])
 }
@@ -132,7 +109,7 @@ const HIDDEN: &str = "\u{1}";
 /// at all. A literal ARN cannot name a cluster whose identifier is itself unknown until apply.
 fn arn_matches(pattern: &str, cluster: &ClusterFacts<'_>) -> Fact<bool> {
     if let Fact::Known(arn) = &cluster.arn {
-        return Fact::Known(glob(pattern, arn));
+        return Fact::Known(star_and_question(pattern, arn));
     }
     let identifier = cluster.identifier.known().map_or(HIDDEN, String::as_str);
     let partition = match pattern.split(':').nth(1) {
@@ -140,7 +117,7 @@ fn arn_matches(pattern: &str, cluster: &ClusterFacts<'_>) -> Fact<bool> {
         _ => HIDDEN,
     };
     let template = format!("arn:{partition}:rds:{HIDDEN}:{HIDDEN}:cluster:{identifier}");
-    if glob(pattern, &template) {
+    if star_and_question(pattern, &template) {
         return Fact::Known(true);
     }
     if !is_pattern(pattern) && cluster.identifier.known().is_none() {
@@ -154,10 +131,13 @@ fn arn_matches(pattern: &str, cluster: &ClusterFacts<'_>) -> Fact<bool> {
             Fact::Known(false)
         };
     };
-    let fits = glob(arn, "arn")
-        && glob(service, "rds")
-        && glob(kind, "cluster")
-        && cluster.identifier.known().is_none_or(|i| glob(id, i));
+    let fits = star_and_question(arn, "arn")
+        && star_and_question(service, "rds")
+        && star_and_question(kind, "cluster")
+        && cluster
+            .identifier
+            .known()
+            .is_none_or(|i| star_and_question(id, i));
     if fits {
         Fact::Unknown
     } else {
@@ -165,37 +145,31 @@ fn arn_matches(pattern: &str, cluster: &ClusterFacts<'_>) -> Fact<bool> {
     }
 }
 
-/// Three-valued OR.
+/// Three-valued OR: one known `true` settles it, else an unknown leaves it unknown.
 fn any(facts: impl IntoIterator<Item = Fact<bool>>) -> Fact<bool> {
-    let mut unknown = false;
-    for fact in facts {
-        match fact {
-            Fact::Known(true) => return Fact::Known(true),
-            Fact::Known(false) | Fact::Absent => {}
-            Fact::Unknown => unknown = true,
-        }
-    }
-    if unknown {
-        Fact::Unknown
-    } else {
-        Fact::Known(false)
-    }
+    settle(facts, true)
 }
 
-/// Three-valued AND.
+/// Three-valued AND: one known `false` settles it, else an unknown leaves it unknown.
 fn all(facts: impl IntoIterator<Item = Fact<bool>>) -> Fact<bool> {
+    settle(facts, false)
+}
+
+/// The first known `decisive` value decides; without one, any unknown leaves the result
+/// unknown, and otherwise it is the opposite of `decisive`. Absent facts do not count.
+fn settle(facts: impl IntoIterator<Item = Fact<bool>>, decisive: bool) -> Fact<bool> {
     let mut unknown = false;
     for fact in facts {
         match fact {
-            Fact::Known(false) => return Fact::Known(false),
-            Fact::Known(true) | Fact::Absent => {}
+            Fact::Known(value) if value == decisive => return Fact::Known(decisive),
+            Fact::Known(_) | Fact::Absent => {}
             Fact::Unknown => unknown = true,
         }
     }
     if unknown {
         Fact::Unknown
     } else {
-        Fact::Known(true)
+        Fact::Known(!decisive)
     }
 }
 
@@ -233,7 +207,7 @@ impl TagTest {
         let equal = match tags.get(key) {
             Some(Fact::Known(value)) => Fact::Known(match self.test {
                 Test::Equals | Test::NotEquals => value == wanted,
-                Test::Like | Test::NotLike => glob(wanted, value),
+                Test::Like | Test::NotLike => star_and_question(wanted, value),
             }),
             Some(Fact::Unknown) => Fact::Unknown,
             Some(Fact::Absent) | None => Fact::Known(false),
@@ -524,27 +498,6 @@ impl<'a> Selections<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn globs_match_runs_and_single_characters() {
-        assert!(glob("*", "arn:aws:rds:eu-west-1:1:cluster:a"));
-        assert!(glob(
-            "arn:aws:rds:*:*:cluster:*",
-            "arn:aws:rds:eu-west-1:1:cluster:a"
-        ));
-        assert!(glob(
-            "arn:aws:rds:*:cluster:orders-*",
-            "arn:aws:rds:eu:1:cluster:orders-1"
-        ));
-        assert!(!glob(
-            "arn:aws:rds:*:*:cluster:a",
-            "arn:aws:rds:eu:1:cluster:ab"
-        ));
-        assert!(glob("prod?", "prod1"));
-        assert!(!glob("prod?", "prod"));
-        assert!(glob("", ""));
-        assert!(!glob("", "x"));
-    }
 
     #[test]
     fn three_valued_logic_never_turns_unknown_into_known_without_cause() {
