@@ -26,7 +26,10 @@ pub struct Fields<'a> {
 /// A name's first eight bytes, big-endian and zero-padded. Ordering by prefix, then by the
 /// whole name, is the names' own order; a lookup compares whole names only on a tie, which
 /// keeps byte-by-byte comparison out of almost every step of the search.
-fn prefix(name: &str) -> u64 {
+pub(crate) fn prefix(name: &str) -> u64 {
+    if let Some(first) = name.as_bytes().first_chunk::<8>() {
+        return u64::from_be_bytes(*first);
+    }
     let mut bytes = [0u8; 8];
     for (to, from) in bytes.iter_mut().zip(name.bytes()) {
         *to = from;
@@ -57,7 +60,8 @@ impl<'a> Fields<'a> {
         ))
     }
 
-    fn sorted(mut members: Vec<(u64, Cow<'a, str>, Raw<'a>)>) -> Self {
+    /// The members an object's reader found, in document order, each with its [`prefix`].
+    pub(crate) fn sorted(mut members: Vec<(u64, Cow<'a, str>, Raw<'a>)>) -> Self {
         // Terraform writes members sorted; anything else is sorted here once.
         if !members.is_sorted_by(|a, b| (a.0, &a.1) <= (b.0, &b.1)) {
             members.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));

@@ -17,6 +17,7 @@ pub mod error;
 pub mod fields;
 pub mod glob;
 pub mod iam;
+mod json;
 pub mod plan;
 pub mod raw;
 pub mod rego;

@@ -6,8 +6,9 @@
 //! check every byte a second time and cost more than the first pass did, so this module splits
 //! text that is known to be valid by finding only where each member or item starts and ends.
 //!
-//! A [`Raw`] can only be made from a [`RawValue`] (which the parser has validated) or by
-//! splitting another `Raw`, so the text it holds is always one complete JSON value. The walkers
+//! A [`Raw`] can only be made from a [`RawValue`] (which the parser has validated), by the
+//! document reader from text it has validated, or by splitting another `Raw`, so the text it
+//! holds is always one complete JSON value. The walkers
 //! still never index out of bounds or panic: text that does not have the expected shape ends
 //! the walk with `None`.
 
@@ -25,7 +26,18 @@ impl<'a> From<&'a RawValue> for Raw<'a> {
     }
 }
 
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Raw<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <&'de RawValue>::deserialize(deserializer).map(Raw::from)
+    }
+}
+
 impl<'a> Raw<'a> {
+    /// Text that the document reader has checked to be exactly one JSON value.
+    pub(crate) fn checked(text: &'a str) -> Self {
+        Raw(text)
+    }
+
     /// The JSON text.
     pub fn get(self) -> &'a str {
         self.0

@@ -9,13 +9,13 @@ use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
-use serde_json::value::RawValue;
 
 use super::INSPECTED_TYPES;
 use super::config::Configuration;
 use crate::fields::{Fields, ObjectOr, Text};
+use crate::raw::Raw;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub(super) struct Document<'a> {
     #[serde(default)]
     pub(super) format_version: Option<String>,
@@ -63,7 +63,7 @@ pub(super) enum ResourceValues<'a> {
     /// Not an object: the kind of value found.
     Not(&'static str),
     /// Met before the resource's `type` (JSON does not fix the order), so kept whole.
-    Raw(&'a RawValue),
+    Raw(Raw<'a>),
 }
 
 fn inspected(kind: &str) -> bool {
@@ -135,5 +135,20 @@ pub(super) struct ResourceChange<'a> {
 #[derive(Deserialize, Default)]
 pub(super) struct Change<'a> {
     #[serde(default, borrow)]
-    pub(super) after_unknown: Option<&'a RawValue>,
+    pub(super) after_unknown: Option<Mask<'a>>,
+}
+
+/// A planned change's `after_unknown`, as far as it was read.
+#[derive(Clone)]
+pub(super) enum Mask<'a> {
+    /// Kept whole (serde's reading), split when the resource is collected.
+    Raw(Raw<'a>),
+    /// Split into members in the document pass (the fast reader, for an object).
+    Fields(Fields<'a>),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Mask<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Raw::deserialize(deserializer).map(Mask::Raw)
+    }
 }

@@ -14,16 +14,16 @@
 mod config;
 mod document;
 mod errors;
+mod fast;
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
-use serde_json::value::RawValue;
 
 pub use self::config::References;
 use self::config::{ConfigModule, ConfigResource, config_module, references, without_keys};
-use self::document::{Document, Module, ResourceValues};
+use self::document::{Document, Mask, Module, ResourceValues};
 use self::errors::{describe, json_path, syntax};
 use crate::error::InputError;
 use crate::fields::Fields;
@@ -98,12 +98,16 @@ impl<'a> Plan<'a> {
                 detail: "; the top-level value is an array".to_owned(),
             });
         }
-        // Tracking the path of every value costs a third of the parse; it is only needed to
-        // explain an error, so a document that fails is read a second time with tracking.
-        // Checking the whole input for UTF-8 once is cheaper than the parser checking every
-        // string and every kept raw value on its own.
+        // The fast reader takes documents of the usual shape; serde reads anything else, and
+        // decides whether it is acceptable. Tracking the path of every value costs serde a
+        // third of its time and is only needed to explain an error, so a document that fails
+        // is read a third time with tracking. Checking the whole input for UTF-8 once is
+        // cheaper than a parser checking every string and every kept raw value on its own.
         let parsed = match std::str::from_utf8(input) {
-            Ok(text) => serde_json::from_str::<Document>(text),
+            Ok(text) => match fast::read(text) {
+                Some(document) => Ok(document),
+                None => serde_json::from_str::<Document>(text),
+            },
             Err(_) => serde_json::from_slice(input),
         };
         let document = match parsed {
@@ -146,7 +150,7 @@ impl<'a> Plan<'a> {
                 detail: detail.to_owned(),
             });
         };
-        let unknown: HashMap<Cow<'a, str>, &'a RawValue> = document
+        let unknown: HashMap<Cow<'a, str>, Mask<'a>> = document
             .resource_changes
             .into_iter()
             .filter(|c| {
@@ -186,14 +190,15 @@ impl<'a> Plan<'a> {
 /// Walks the module tree, keeping the inspected resources.
 struct Reader<'a, 'c> {
     file: &'c str,
-    unknown: HashMap<Cow<'a, str>, &'a RawValue>,
+    unknown: HashMap<Cow<'a, str>, Mask<'a>>,
     config: &'c ConfigModule<'a>,
     /// Each configuration module's resource blocks by address, built when first needed, so
     /// finding a block is a lookup however many blocks a module has. Keyed by the module's
     /// address without instance keys: every instance of a module shares its configuration.
     blocks: HashMap<String, HashMap<&'c str, &'c ConfigResource<'a>>>,
-    /// The references of each block, read once: (module without instance keys, block address).
-    references: HashMap<(String, String), Arc<References>>,
+    /// The references of each block, read once: by module without instance keys, then by
+    /// block address.
+    references: HashMap<String, HashMap<String, Arc<References>>>,
     out: Vec<Resource<'a>>,
 }
 
@@ -201,6 +206,7 @@ impl<'a, 'c> Reader<'a, 'c> {
     fn collect(&mut self, module: Module<'a>, path: &str) -> Result<(), InputError> {
         let file = self.file;
         let module_address = module.address.unwrap_or_default();
+        let module_config = without_keys(&module_address);
         for (index, raw) in module.resources.into_iter().enumerate() {
             if !INSPECTED_TYPES.contains(&raw.kind.as_ref()) {
                 continue;
@@ -210,13 +216,14 @@ impl<'a, 'c> Reader<'a, 'c> {
                 ResourceValues::Fields(fields) => fields,
                 ResourceValues::Absent => Fields::default(),
                 ResourceValues::Raw(values) => {
-                    Fields::of(values).map_err(|found| not_values(file, &values_path, found))?
+                    Fields::split(values).map_err(|found| not_values(file, &values_path, found))?
                 }
                 ResourceValues::Not(found) => return Err(not_values(file, &values_path, found)),
             };
             let mask = match self.unknown.get(raw.address.as_ref()) {
                 None => Fields::default(),
-                Some(mask) => Fields::of(mask).map_err(|found| {
+                Some(Mask::Fields(fields)) => fields.clone(),
+                Some(&Mask::Raw(mask)) => Fields::split(mask).map_err(|found| {
                     InputError::structure(
                         file,
                         format!(
@@ -237,7 +244,7 @@ impl<'a, 'c> Reader<'a, 'c> {
             } else {
                 format!("{}.{name}", raw.kind)
             };
-            let references = self.references(&module_address, &local)?;
+            let references = self.references(&module_config, &local)?;
             self.out.push(Resource {
                 address: raw.address.into_owned(),
                 module: module_address.clone(),
@@ -257,16 +264,19 @@ impl<'a, 'c> Reader<'a, 'c> {
     }
 
     /// The references of configuration block `local` of the module instance at `module`.
+    /// `module` is the module's address without instance keys.
     fn references(&mut self, module: &str, local: &str) -> Result<Arc<References>, InputError> {
-        let key = (without_keys(module), local.to_owned());
-        if let Some(found) = self.references.get(&key) {
+        if let Some(found) = self.references.get(module).and_then(|m| m.get(local)) {
             return Ok(Arc::clone(found));
         }
-        let found = Arc::new(match self.block(&key.0, local) {
+        let found = Arc::new(match self.block(module, local) {
             Some(block) => references(self.file, block)?,
             None => References::new(),
         });
-        self.references.insert(key, Arc::clone(&found));
+        self.references
+            .entry(module.to_owned())
+            .or_default()
+            .insert(local.to_owned(), Arc::clone(&found));
         Ok(found)
     }
 

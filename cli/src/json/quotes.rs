@@ -1,0 +1,319 @@
+//! Where every string of a JSON document starts and ends, found for the whole document at once.
+//!
+//! Most of a plan's bytes are inside strings (member names, addresses, ARNs), and a reader that
+//! walks them byte by byte spends most of its time there. This pass looks at 64 bytes at a time
+//! with 16-byte vector compares (SSE2, which every x86_64 has; a portable version elsewhere),
+//! the approach of the simdjson parser: one bit per byte for quotes, backslashes and control
+//! characters, the escaped quotes removed, and a running parity telling which bytes are inside
+//! a string. What comes out is one bit per byte for the quotes that open or close a string, so
+//! the reader jumps from an opening quote to its closing one in a few instructions.
+//!
+//! The same pass checks what JSON requires inside strings and the reader would otherwise check:
+//! no control character, and every backslash starting a valid escape. Everything outside strings
+//! is left to the reader, which checks each of those bytes against the grammar.
+
+/// The bytes of a document that open or close a string, and its backslashes: bit `i % 64` of
+/// word `i / 64`.
+#[derive(Debug, Clone)]
+pub(crate) struct Quotes {
+    bits: Vec<u64>,
+    backslashes: Vec<u64>,
+}
+
+/// One 64-byte block's bits: quotes, backslashes and control characters (below 0x20).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Masks {
+    quote: u64,
+    backslash: u64,
+    control: u64,
+}
+
+/// What a block hands on to the next: whether it ended inside a string, and whether its last
+/// byte is a backslash that escapes the next block's first byte.
+#[derive(Default)]
+struct Carry {
+    inside: u64,
+    escape: bool,
+}
+
+impl Quotes {
+    /// Classifies `bytes`; `None` when a string holds a control character or a bad escape, or
+    /// the last string is not closed.
+    pub(crate) fn find(bytes: &[u8]) -> Option<Self> {
+        let mut bits = Vec::with_capacity(bytes.len() / 64 + 1);
+        let mut backslashes = Vec::with_capacity(bytes.len() / 64 + 1);
+        let mut carry = Carry::default();
+        let blocks = bytes.chunks_exact(64);
+        let tail = blocks.remainder();
+        for (n, block) in blocks.enumerate() {
+            let block: &[u8; 64] = block.try_into().ok()?;
+            let masks = masks(block);
+            backslashes.push(masks.backslash);
+            bits.push(step(bytes, n * 64, masks, &mut carry)?);
+        }
+        if !tail.is_empty() {
+            // Spaces are none of the bytes looked for, so padding changes nothing.
+            let mut block = [b' '; 64];
+            block.get_mut(..tail.len())?.copy_from_slice(tail);
+            let masks = masks(&block);
+            backslashes.push(masks.backslash);
+            bits.push(step(bytes, bytes.len() - tail.len(), masks, &mut carry)?);
+        }
+        (carry.inside == 0 && !carry.escape).then_some(Quotes { bits, backslashes })
+    }
+
+    /// The position of the first string-delimiting quote after `at`.
+    #[inline]
+    pub(crate) fn next_after(&self, at: usize) -> Option<usize> {
+        let from = at + 1;
+        let mut word = from / 64;
+        let mut found = self.bits.get(word)? & (u64::MAX << (from % 64));
+        while found == 0 {
+            word += 1;
+            found = *self.bits.get(word)?;
+        }
+        Some(word * 64 + found.trailing_zeros() as usize)
+    }
+
+    /// Whether any byte in `start..end` is a backslash.
+    #[inline]
+    pub(crate) fn any_backslash(&self, start: usize, end: usize) -> bool {
+        if start >= end {
+            return false;
+        }
+        let (first, last) = (start / 64, (end - 1) / 64);
+        let low = u64::MAX << (start % 64);
+        let high = u64::MAX >> (63 - (end - 1) % 64);
+        if first == last {
+            return self
+                .backslashes
+                .get(first)
+                .is_some_and(|w| w & low & high != 0);
+        }
+        self.backslashes.get(first).is_some_and(|w| w & low != 0)
+            || self
+                .backslashes
+                .get(first + 1..last)
+                .is_some_and(|words| words.iter().any(|w| *w != 0))
+            || self.backslashes.get(last).is_some_and(|w| w & high != 0)
+    }
+}
+
+/// The delimiting quotes of one block, given its masks and what the previous block carried.
+#[inline]
+fn step(bytes: &[u8], offset: usize, masks: Masks, carry: &mut Carry) -> Option<u64> {
+    let escaped = if masks.backslash == 0 && !carry.escape {
+        0
+    } else {
+        let escaped = escapes(masks.backslash, &mut carry.escape);
+        let mut rest = escaped;
+        while rest != 0 {
+            if !valid_escape(bytes, offset + rest.trailing_zeros() as usize) {
+                return None;
+            }
+            rest &= rest - 1;
+        }
+        escaped
+    };
+    let quotes = masks.quote & !escaped;
+    // Bit i: inside a string at byte i (an opening quote counts as inside, a closing one not).
+    let inside = prefix_xor(quotes) ^ carry.inside;
+    carry.inside = if inside >> 63 == 1 { u64::MAX } else { 0 };
+    (masks.control & inside == 0).then_some(quotes)
+}
+
+/// Bit i: the XOR of bits 0 to i.
+fn prefix_xor(mut x: u64) -> u64 {
+    for shift in [1, 2, 4, 8, 16, 32] {
+        x ^= x << shift;
+    }
+    x
+}
+
+/// The bytes escaped by a backslash. A backslash that is itself escaped escapes nothing. Blocks
+/// with backslashes are rare in a plan (quoted instance keys), so a loop over them is enough.
+fn escapes(backslash: u64, carry: &mut bool) -> u64 {
+    let mut escaped = 0u64;
+    let mut pending = backslash;
+    if std::mem::take(carry) {
+        escaped |= 1;
+        pending &= !1;
+    }
+    while pending != 0 {
+        let i = pending.trailing_zeros();
+        if i == 63 {
+            *carry = true;
+            break;
+        }
+        escaped |= 1 << (i + 1);
+        pending &= !(3u64 << i);
+    }
+    escaped
+}
+
+/// Whether the byte at `at`, which follows a backslash, starts a valid escape. A backslash
+/// outside a string gets here too; the reader rejects it anyway.
+fn valid_escape(bytes: &[u8], at: usize) -> bool {
+    match bytes.get(at) {
+        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => true,
+        Some(b'u') => bytes
+            .get(at + 1..at + 5)
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)),
+        _ => false,
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn masks(block: &[u8; 64]) -> Masks {
+    use safe_arch::{
+        cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    let quote = set_splat_i8_m128i(b'"' as i8);
+    let backslash = set_splat_i8_m128i(b'\\' as i8);
+    let below_space = set_splat_i8_m128i(0x1f);
+    let mut masks = Masks {
+        quote: 0,
+        backslash: 0,
+        control: 0,
+    };
+    for (n, part) in block.chunks_exact(16).enumerate() {
+        let Ok(part) = <&[u8; 16]>::try_from(part) else {
+            continue;
+        };
+        let v = load_unaligned_m128i(part);
+        let bits = |m| u64::from(move_mask_i8_m128i(m) as u16) << (16 * n);
+        masks.quote |= bits(cmp_eq_mask_i8_m128i(v, quote));
+        masks.backslash |= bits(cmp_eq_mask_i8_m128i(v, backslash));
+        // A byte is at most 0x1f exactly when the smaller of it and 0x1f is itself.
+        masks.control |= bits(cmp_eq_mask_i8_m128i(min_u8_m128i(v, below_space), v));
+    }
+    masks
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn masks(block: &[u8; 64]) -> Masks {
+    portable_masks(block)
+}
+
+/// The masks one byte at a time: the version for other architectures, and the reference the
+/// vector version is tested against.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn portable_masks(block: &[u8; 64]) -> Masks {
+    let mut masks = Masks {
+        quote: 0,
+        backslash: 0,
+        control: 0,
+    };
+    for (i, &b) in block.iter().enumerate() {
+        masks.quote |= u64::from(b == b'"') << i;
+        masks.backslash |= u64::from(b == b'\\') << i;
+        masks.control |= u64::from(b < 0x20) << i;
+    }
+    masks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The delimiting quotes, found by walking the text one byte at a time.
+    fn reference(bytes: &[u8]) -> Option<Vec<usize>> {
+        let (mut inside, mut found, mut i) = (false, Vec::new(), 0);
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'"' => {
+                    inside = !inside;
+                    found.push(i);
+                }
+                b'\\' => {
+                    if !valid_escape(bytes, i + 1) {
+                        return None;
+                    }
+                    i += 1;
+                }
+                b if b < 0x20 && inside => return None,
+                _ => {}
+            }
+            i += 1;
+        }
+        (!inside).then_some(found)
+    }
+
+    fn positions(quotes: &Quotes, len: usize) -> Vec<usize> {
+        (0..len)
+            .filter(|&i| quotes.bits[i / 64] >> (i % 64) & 1 == 1)
+            .collect()
+    }
+
+    fn check(text: &[u8]) {
+        let found = Quotes::find(text).map(|q| positions(&q, text.len()));
+        assert_eq!(
+            found,
+            reference(text),
+            "{:?}",
+            String::from_utf8_lossy(text)
+        );
+    }
+
+    #[test]
+    fn strings_and_escapes_across_block_edges() {
+        for pad in 0..70 {
+            let spaces = " ".repeat(pad);
+            for body in [
+                r#"{"a":"b"}"#,
+                r#"["x\"y", "\\", "\\\"", "\u00e9\n"]"#,
+                r#""ends with a backslash \\""#,
+                r#""a\"b\\\\\"c""#,
+            ] {
+                check(format!("{spaces}{body}").as_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn bad_strings_are_refused() {
+        for text in [
+            "\"open",
+            "\"tab\tinside\"",
+            "\"bad \\x escape\"",
+            "\"short \\u12\"",
+            "\"trailing backslash\\",
+            "\"new\nline\"",
+        ] {
+            assert!(Quotes::find(text.as_bytes()).is_none(), "{text:?}");
+            assert!(reference(text.as_bytes()).is_none(), "{text:?}");
+        }
+        // Control characters outside strings are the reader's to judge.
+        assert!(Quotes::find(b"{\n\t\"a\": 1\r\n}").is_some());
+    }
+
+    #[test]
+    fn a_long_string_is_crossed_in_one_jump() {
+        let text = format!("[\"{}\", 1]", "x".repeat(1000));
+        let quotes = Quotes::find(text.as_bytes()).expect("valid");
+        assert_eq!(quotes.next_after(1), Some(1002));
+    }
+
+    proptest! {
+        #[test]
+        fn matches_a_byte_by_byte_walk(text in proptest::collection::vec(
+            prop_oneof![Just(b'"'), Just(b'\\'), Just(b'u'), Just(b'a'), Just(b'0'),
+                        Just(b'\n'), Just(b' '), Just(0xc3u8), any::<u8>()],
+            0..300,
+        )) {
+            check(&text);
+        }
+
+        #[test]
+        fn vector_masks_match_the_portable_ones(block in proptest::array::uniform32(any::<u8>()),
+                                                  more in proptest::array::uniform32(any::<u8>())) {
+            let mut whole = [0u8; 64];
+            whole[..32].copy_from_slice(&block);
+            whole[32..].copy_from_slice(&more);
+            prop_assert_eq!(masks(&whole), portable_masks(&whole));
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! The document pass on the fast JSON reader, for documents of the usual shape.
+//!
+//! This builds exactly the [`Document`] that serde would build from the same text, reading it
+//! with [`Cursor`], which checks the whole text far faster than serde_json does. It only takes
+//! the common road: anything unusual (a duplicate member, a struct written as an array, a
+//! non-object where an object belongs, modules nested very deep) gives `None`, and the caller
+//! reads the text with serde instead, which decides what the unusual text means or explains
+//! why it is wrong. So serde stays the definition of what is accepted, and this is a shortcut
+//! that must agree with it (tests and the fuzz target compare the two).
+
+use std::borrow::Cow;
+
+use super::INSPECTED_TYPES;
+use super::config::Configuration;
+use super::document::{
+    Change, Document, Mask, Module, RawResource, ResourceChange, ResourceValues, Values,
+};
+use crate::fields::{Fields, prefix};
+use crate::json::Cursor;
+
+/// Deeper module nesting than this is left to serde, which limits its own recursion.
+const MAX_MODULE_DEPTH: usize = 32;
+
+/// The document in `text`, or `None` when the text is not of the usual shape.
+pub(super) fn read(text: &str) -> Option<Document<'_>> {
+    let mut cursor = Cursor::new(text)?;
+    let mut document = Document::default();
+    let mut seen = Seen::default();
+    cursor.object(|c, name| match name.as_ref() {
+        "format_version" => {
+            seen.first(0)?;
+            document.format_version = c.optional(|c| c.string().map(Cow::into_owned))?;
+            Some(())
+        }
+        "planned_values" => {
+            seen.first(1)?;
+            document.planned_values = c.optional(values)?;
+            Some(())
+        }
+        "values" => {
+            seen.first(2)?;
+            document.values = c.optional(values)?;
+            Some(())
+        }
+        "resource_changes" => {
+            seen.first(3)?;
+            c.array(|c| {
+                document.resource_changes.push(resource_change(c)?);
+                Some(())
+            })
+        }
+        "configuration" => {
+            seen.first(4)?;
+            let raw = c.raw()?;
+            document.configuration =
+                serde_json::from_str::<Option<Configuration<'_>>>(raw.get()).ok()?;
+            Some(())
+        }
+        _ => c.skip(),
+    })?;
+    cursor.finish()?;
+    Some(document)
+}
+
+/// Which members of a struct have been read: serde refuses a struct with a repeated member.
+#[derive(Default)]
+struct Seen(u8);
+
+impl Seen {
+    fn first(&mut self, field: u8) -> Option<()> {
+        let bit = 1 << field;
+        (self.0 & bit == 0).then(|| self.0 |= bit)
+    }
+}
+
+fn values<'a>(c: &mut Cursor<'a>) -> Option<Values<'a>> {
+    let mut values = Values::default();
+    let mut seen = Seen::default();
+    c.object(|c, name| match name.as_ref() {
+        "root_module" => {
+            seen.first(0)?;
+            values.root_module = module(c, 0)?;
+            Some(())
+        }
+        _ => c.skip(),
+    })?;
+    Some(values)
+}
+
+fn module<'a>(c: &mut Cursor<'a>, depth: usize) -> Option<Module<'a>> {
+    if depth > MAX_MODULE_DEPTH {
+        return None;
+    }
+    let mut module = Module::default();
+    let mut seen = Seen::default();
+    c.object(|c, name| match name.as_ref() {
+        "address" => {
+            seen.first(0)?;
+            module.address = c.optional(|c| c.string().map(Cow::into_owned))?;
+            Some(())
+        }
+        "resources" => {
+            seen.first(1)?;
+            c.array(|c| {
+                module.resources.push(resource(c)?);
+                Some(())
+            })
+        }
+        "child_modules" => {
+            seen.first(2)?;
+            c.array(|c| {
+                module.child_modules.push(self::module(c, depth + 1)?);
+                Some(())
+            })
+        }
+        _ => c.skip(),
+    })?;
+    Some(module)
+}
+
+/// One resource; like serde's visitor for it, a repeated member's last value wins.
+fn resource<'a>(c: &mut Cursor<'a>) -> Option<RawResource<'a>> {
+    let (mut address, mut mode, mut kind, mut name) = (None, None, None, None);
+    let mut values = ResourceValues::Absent;
+    c.object(|c, member| {
+        match member.as_ref() {
+            "address" => address = Some(c.string()?),
+            "mode" => mode = c.optional(Cursor::string)?,
+            "type" => kind = Some(c.string()?),
+            "name" => name = c.optional(Cursor::string)?,
+            "values" => {
+                values = match kind.as_deref() {
+                    Some(k) if INSPECTED_TYPES.contains(&k) => match c.next_byte()? {
+                        b'{' => ResourceValues::Fields(fields(c)?),
+                        // Anything else is an error serde words better.
+                        _ if c.null()? => ResourceValues::Fields(Fields::default()),
+                        _ => return None,
+                    },
+                    Some(_) => {
+                        c.skip()?;
+                        ResourceValues::Absent
+                    }
+                    None => ResourceValues::Raw(c.raw()?),
+                }
+            }
+            _ => c.skip()?,
+        }
+        Some(())
+    })?;
+    Some(RawResource {
+        address: address?,
+        mode,
+        kind: kind?,
+        name,
+        values,
+    })
+}
+
+/// An object's members, each value kept as checked text.
+fn fields<'a>(c: &mut Cursor<'a>) -> Option<Fields<'a>> {
+    let mut members = Vec::with_capacity(64);
+    c.object(|c, name| {
+        members.push((prefix(&name), name, c.raw()?));
+        Some(())
+    })?;
+    Some(Fields::sorted(members))
+}
+
+fn resource_change<'a>(c: &mut Cursor<'a>) -> Option<ResourceChange<'a>> {
+    let (mut address, mut kind, mut change) = (None, None, Change::default());
+    let mut seen = Seen::default();
+    c.object(|c, name| match name.as_ref() {
+        "address" => {
+            seen.first(0)?;
+            address = Some(c.string()?);
+            Some(())
+        }
+        "type" => {
+            seen.first(1)?;
+            kind = c.optional(Cursor::string)?;
+            Some(())
+        }
+        "change" => {
+            seen.first(2)?;
+            let mut seen = Seen::default();
+            c.object(|c, name| match name.as_ref() {
+                "after_unknown" => {
+                    seen.first(0)?;
+                    change.after_unknown = match c.next_byte()? {
+                        b'{' => Some(Mask::Fields(fields(c)?)),
+                        _ => c.optional(|c| c.raw().map(Mask::Raw))?,
+                    };
+                    Some(())
+                }
+                _ => c.skip(),
+            })
+        }
+        _ => c.skip(),
+    })?;
+    Some(ResourceChange {
+        address: address?,
+        kind,
+        change,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::super::{Document, Plan};
+    use super::read;
+
+    const SEEDS: [&str; 3] = [
+        include_str!("../../../fuzz/seeds/plan_reader/two_databases.json"),
+        include_str!("../../../fuzz/seeds/plan_reader/snapshot_proxy_global.json"),
+        include_str!("../../../fuzz/seeds/plan_reader/state.json"),
+    ];
+
+    /// The plan each reader makes of `text`, as text to compare; `None` from the fast reader
+    /// means it left the document to serde.
+    fn both(text: &str) -> (Option<String>, Option<String>) {
+        let reduce = |document: Document<'_>| format!("{:?}", Plan::reduce("p", document));
+        let fast = read(text).map(reduce);
+        let serde = serde_json::from_str::<Document<'_>>(text).ok().map(reduce);
+        (fast, serde)
+    }
+
+    #[test]
+    fn usual_documents_take_the_fast_road_to_the_same_plan() {
+        for seed in SEEDS {
+            let (fast, serde) = both(seed);
+            assert!(fast.is_some(), "the fast reader refused a usual document");
+            assert_eq!(fast, serde);
+        }
+    }
+
+    #[test]
+    fn unusual_documents_are_left_to_serde() {
+        for text in [
+            r#"{"format_version": "1.2", "format_version": "1.2"}"#,
+            r#"{"planned_values": [{"resources": []}]}"#,
+            r#"{"values": {"root_module": {"resources": [{"address": "a", "type": "aws_db_instance", "values": 5}]}}}"#,
+            r#"{"resource_changes": null}"#,
+            r#"{"values": {"root_module": {}}} trailing"#,
+        ] {
+            assert!(read(text).is_none(), "{text}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_damaged_document_reads_the_same_or_is_left_to_serde(
+            seed in 0..SEEDS.len(),
+            at in any::<prop::sample::Index>(),
+            insert in prop_oneof![
+                Just("\""), Just(","), Just("}"), Just("]"), Just("null"), Just("\"address\":\"x\","),
+                Just("\"values\":{},"), Just("\\"), Just(" "), Just("1"),
+            ],
+            cut in any::<bool>(),
+        ) {
+            let text = SEEDS[seed];
+            let at = at.index(text.len());
+            if !text.is_char_boundary(at) {
+                return Ok(());
+            }
+            let damaged = if cut {
+                text[..at].to_owned()
+            } else {
+                format!("{}{insert}{}", &text[..at], &text[at..])
+            };
+            let (fast, serde) = both(&damaged);
+            if fast.is_some() {
+                prop_assert_eq!(fast, serde);
+            }
+        }
+    }
+}
