@@ -113,39 +113,36 @@ impl<'a> Cursor<'a> {
         &mut self,
         mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Option<()>,
     ) -> Option<()> {
-        self.expect(b'{')?;
-        if self.next_byte()? == b'}' {
-            self.at += 1;
-            return Some(());
-        }
-        loop {
-            let name = self.string()?;
-            self.expect(b':')?;
-            member(self, name)?;
-            match self.next_byte()? {
-                b',' => self.at += 1,
-                b'}' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
+        self.container(b'{', b'}', |c| {
+            let name = c.string()?;
+            c.expect(b':')?;
+            member(c, name)
+        })
     }
 
     /// Calls `item` with the cursor at each item, which `item` must consume; `None` if the
     /// value is not an array.
-    pub(crate) fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
-        self.expect(b'[')?;
-        if self.next_byte()? == b']' {
+    pub(crate) fn array(&mut self, item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.container(b'[', b']', item)
+    }
+
+    /// `open`, then entries read by `entry` separated by commas, then `close`.
+    fn container(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut entry: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
+        self.expect(open)?;
+        if self.next_byte()? == close {
             self.at += 1;
             return Some(());
         }
         loop {
-            item(self)?;
+            entry(self)?;
             match self.next_byte()? {
                 b',' => self.at += 1,
-                b']' => {
+                b if b == close => {
                     self.at += 1;
                     return Some(());
                 }
