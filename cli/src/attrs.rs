@@ -45,6 +45,32 @@ fn raw_any_unknown(mask: Raw<'_>) -> bool {
         && serde_json::from_str::<Value>(mask.get()).is_ok_and(|m| any_unknown(&m))
 }
 
+/// The contents of a JSON string without escapes, which are its text as it stands: the text was
+/// checked when the document was read, so it holds no control characters either. `None` when
+/// the string has escapes to decode.
+fn plain_string(raw: Raw<'_>) -> Option<&str> {
+    let inner = raw.get().strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains('\\')).then_some(inner)
+}
+
+/// A JSON number written as plain digits that fits a `u32`; anything else (fractions,
+/// exponents, signs, overflow) is left to the full parse and its error messages.
+fn plain_u32(raw: Raw<'_>) -> Option<u32> {
+    let text = raw.get();
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// A plain string as known, `null` as absent; `None` for anything else.
+fn plain_fact(raw: Raw<'_>) -> Option<Fact<String>> {
+    if raw.is_null() {
+        return Some(Fact::Absent);
+    }
+    plain_string(raw).map(|text| Fact::Known(text.to_owned()))
+}
+
 fn kind_of_value(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -137,9 +163,12 @@ impl<'a> Attrs<'a> {
     /// A string attribute.
     pub fn string(&self, name: &str) -> Result<Fact<String>, InputError> {
         match self.raw(name) {
-            Fact::Known(raw) if raw.get().starts_with('"') => serde_json::from_str(raw.get())
-                .map(Fact::Known)
-                .map_err(|_| self.error(name, "a string", "an unreadable string")),
+            Fact::Known(raw) if raw.get().starts_with('"') => match plain_string(raw) {
+                Some(text) => Ok(Fact::Known(text.to_owned())),
+                None => serde_json::from_str(raw.get())
+                    .map(Fact::Known)
+                    .map_err(|_| self.error(name, "a string", "an unreadable string")),
+            },
             Fact::Known(other) => Err(self.error(name, "a string", other.kind())),
             Fact::Unknown => Ok(Fact::Unknown),
             Fact::Absent => Ok(Fact::Absent),
@@ -169,6 +198,11 @@ impl<'a> Attrs<'a> {
 
     /// A non-negative whole number; `default` when not set.
     pub fn u32(&self, name: &str, default: Option<u32>) -> Result<Fact<u32>, InputError> {
+        if let Fact::Known(raw) = self.raw(name)
+            && let Some(n) = plain_u32(raw)
+        {
+            return Ok(Fact::Known(n));
+        }
         match self.value(name)? {
             Fact::Known(Value::Number(n)) => n
                 .as_u64()
@@ -205,6 +239,9 @@ impl<'a> Attrs<'a> {
         &self,
         name: &str,
     ) -> Result<Fact<BTreeMap<String, Fact<String>>>, InputError> {
+        if let Some(map) = self.plain_string_map(name) {
+            return Ok(Fact::Known(map));
+        }
         let mask: Value = match self.unknown.get(name) {
             Some(raw) if raw_any_unknown(raw) => {
                 serde_json::from_str(raw.get()).unwrap_or(Value::Null)
@@ -246,6 +283,48 @@ impl<'a> Attrs<'a> {
             }
             other => Err(self.error(name, "an object of strings", kind_of_value(&other))),
         }
+    }
+
+    /// [`Self::string_map`] for the common case, read without building a JSON tree: an object
+    /// of plain strings (or nulls) with nothing unknown. `None` sends every other case (and
+    /// every error) through the full reading.
+    fn plain_string_map(&self, name: &str) -> Option<BTreeMap<String, Fact<String>>> {
+        if self.unknown.get(name).is_some_and(raw_any_unknown) {
+            return None;
+        }
+        let members = self.values.get(name)?.members()?;
+        members
+            .into_iter()
+            .map(|(key, value)| Some((key.into_owned(), plain_fact(value)?)))
+            .collect()
+    }
+
+    /// The string members `keys` of each block of a list of blocks, read without splitting
+    /// every block into [`Fields`]: a parameter group holds dozens of blocks and its subject
+    /// needs two members of each. Only for a known list whose mask marks nothing unknown and
+    /// whose wanted members are plain strings or null (absent); `None` sends every other case,
+    /// and every error, through [`Self::blocks`].
+    pub fn string_blocks<const N: usize>(
+        &self,
+        name: &str,
+        keys: [&str; N],
+    ) -> Option<Vec<[Fact<String>; N]>> {
+        if self.unknown.get(name).is_some_and(raw_any_unknown) {
+            return None;
+        }
+        let items = self.values.get(name)?.items()?;
+        items
+            .into_iter()
+            .map(|item| {
+                let mut out = [const { Fact::Absent }; N];
+                for (key, value) in item.members()? {
+                    if let Some(at) = keys.iter().position(|k| *k == key) {
+                        out[at] = plain_fact(value)?;
+                    }
+                }
+                Some(out)
+            })
+            .collect()
     }
 
     /// A nested object (a single nested block or object attribute).
