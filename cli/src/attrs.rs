@@ -63,6 +63,14 @@ fn plain_u32(raw: Raw<'_>) -> Option<u32> {
     text.parse().ok()
 }
 
+/// An array of plain strings; `None` for anything else.
+fn plain_strings(raw: Raw<'_>) -> Option<Vec<String>> {
+    raw.items()?
+        .into_iter()
+        .map(|item| plain_string(item).map(str::to_owned))
+        .collect()
+}
+
 /// A plain string as known, `null` as absent; `None` for anything else.
 fn plain_fact(raw: Raw<'_>) -> Option<Fact<String>> {
     if raw.is_null() {
@@ -217,6 +225,11 @@ impl<'a> Attrs<'a> {
 
     /// A list or set of strings.
     pub fn strings(&self, name: &str) -> Result<Fact<Vec<String>>, InputError> {
+        if let Fact::Known(raw) = self.raw(name)
+            && let Some(items) = plain_strings(raw)
+        {
+            return Ok(Fact::Known(items));
+        }
         match self.value(name)? {
             Fact::Known(Value::Array(items)) => items
                 .into_iter()
