@@ -10,7 +10,10 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use std::fmt;
+
 use dbrail_rules::Fact;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use crate::error::InputError;
@@ -61,6 +64,72 @@ fn plain_u32(raw: Raw<'_>) -> Option<u32> {
         return None;
     }
     text.parse().ok()
+}
+
+/// Reads a list of blocks in one pass, keeping the members named in `.0` of each block, as
+/// unescaped strings or null (absent). Anything else (an escape, another type, a block that is
+/// not an object) is an error, which sends the caller to the general reading.
+struct PickBlocks<'k, const N: usize>(&'k [&'k str; N]);
+
+/// One block of [`PickBlocks`].
+struct PickBlock<'k, const N: usize>(&'k [&'k str; N]);
+
+impl<'de, const N: usize> DeserializeSeed<'de> for PickBlocks<'_, N> {
+    type Value = Vec<[Fact<String>; N]>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, const N: usize> Visitor<'de> for PickBlocks<'_, N> {
+    type Value = Vec<[Fact<String>; N]>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of blocks")
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+        let mut blocks = Vec::with_capacity(seq.size_hint().unwrap_or(8));
+        while let Some(block) = seq.next_element_seed(PickBlock(self.0))? {
+            blocks.push(block);
+        }
+        Ok(blocks)
+    }
+}
+
+impl<'de, const N: usize> DeserializeSeed<'de> for PickBlock<'_, N> {
+    type Value = [Fact<String>; N];
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, const N: usize> Visitor<'de> for PickBlock<'_, N> {
+    type Value = [Fact<String>; N];
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a block")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        let mut out = [const { Fact::Absent }; N];
+        while let Some(key) = map.next_key::<&'de str>()? {
+            match self.0.iter().position(|wanted| *wanted == key) {
+                Some(at) => {
+                    let value: Option<&'de str> = map.next_value()?;
+                    if let Some(slot) = out.get_mut(at) {
+                        *slot = value.map_or(Fact::Absent, |v| Fact::Known(v.to_owned()));
+                    }
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// An array of plain strings; `None` for anything else.
@@ -325,19 +394,11 @@ impl<'a> Attrs<'a> {
         if self.unknown.get(name).is_some_and(raw_any_unknown) {
             return None;
         }
-        let items = self.values.get(name)?.items()?;
-        items
-            .into_iter()
-            .map(|item| {
-                let mut out = [const { Fact::Absent }; N];
-                for (key, value) in item.members()? {
-                    if let Some(at) = keys.iter().position(|k| *k == key) {
-                        out[at] = plain_fact(value)?;
-                    }
-                }
-                Some(out)
-            })
-            .collect()
+        let raw = self.values.get(name)?;
+        let mut reader = serde_json::Deserializer::from_str(raw.get());
+        let blocks = PickBlocks(&keys).deserialize(&mut reader).ok()?;
+        reader.end().ok()?;
+        Some(blocks)
     }
 
     /// A nested object (a single nested block or object attribute).
@@ -425,6 +486,46 @@ mod tests {
 
     fn raw(text: &str) -> Box<RawValue> {
         RawValue::from_string(text.to_owned()).expect("valid JSON")
+    }
+
+    #[test]
+    fn fast_readings_agree_with_the_full_ones_or_defer_to_them() {
+        let values = raw(
+            r#"{"p": [{"name": "a", "value": "1", "x": [1]}, {"name": null, "value": "2"}],
+                "q": [{"name": "a\u0041", "value": "1"}], "r": [{"name": "a", "value": 1}],
+                "s": [{"name": "a", "value": "1"}], "n": 14, "big": 4294967296, "f": 1.5,
+                "t": "x\ty", "l": ["a", "b"], "m": {"k": "v", "z": null}}"#,
+        );
+        let mask = raw(r#"{"s": [{"value": true}]}"#);
+        let (values, mask) = (
+            Fields::of(&values).expect("v"),
+            Fields::of(&mask).expect("m"),
+        );
+        let a = Attrs::new("plan.json", &values, &mask, "values");
+        assert_eq!(
+            a.string_blocks("p", ["name", "value"]),
+            Some(vec![
+                [Fact::Known("a".into()), Fact::Known("1".into())],
+                [Fact::Absent, Fact::Known("2".into())],
+            ])
+        );
+        // Escapes, other types and unknown parts go through the full reading.
+        assert_eq!(a.string_blocks("q", ["name", "value"]), None);
+        assert_eq!(a.string_blocks("r", ["name", "value"]), None);
+        assert_eq!(a.string_blocks("s", ["name", "value"]), None);
+        assert_eq!(a.u32("n", None).expect("n"), Fact::Known(14));
+        assert!(a.u32("big", None).is_err());
+        assert!(a.u32("f", None).is_err());
+        assert_eq!(a.string("t").expect("t"), Fact::Known("x\ty".into()));
+        assert_eq!(
+            a.strings("l").expect("l"),
+            Fact::Known(vec!["a".into(), "b".into()])
+        );
+        let Fact::Known(map) = a.string_map("m").expect("m") else {
+            panic!("the map is known");
+        };
+        assert_eq!(map.get("k"), Some(&Fact::Known("v".into())));
+        assert_eq!(map.get("z"), Some(&Fact::Absent));
     }
 
     #[test]
