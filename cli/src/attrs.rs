@@ -10,7 +10,10 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use std::fmt;
+
 use dbrail_rules::Fact;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use crate::error::InputError;
@@ -43,6 +46,106 @@ pub fn any_unknown(mask: &Value) -> bool {
 fn raw_any_unknown(mask: Raw<'_>) -> bool {
     mask.get().contains("true")
         && serde_json::from_str::<Value>(mask.get()).is_ok_and(|m| any_unknown(&m))
+}
+
+/// The contents of a JSON string without escapes, which are its text as it stands: the text was
+/// checked when the document was read, so it holds no control characters either. `None` when
+/// the string has escapes to decode.
+fn plain_string(raw: Raw<'_>) -> Option<&str> {
+    let inner = raw.get().strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains('\\')).then_some(inner)
+}
+
+/// A JSON number written as plain digits that fits a `u32`; anything else (fractions,
+/// exponents, signs, overflow) is left to the full parse and its error messages.
+fn plain_u32(raw: Raw<'_>) -> Option<u32> {
+    let text = raw.get();
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Reads a list of blocks in one pass, keeping the members named in `.0` of each block, as
+/// unescaped strings or null (absent). Anything else (an escape, another type, a block that is
+/// not an object) is an error, which sends the caller to the general reading.
+struct PickBlocks<'k, const N: usize>(&'k [&'k str; N]);
+
+/// One block of [`PickBlocks`].
+struct PickBlock<'k, const N: usize>(&'k [&'k str; N]);
+
+impl<'de, const N: usize> DeserializeSeed<'de> for PickBlocks<'_, N> {
+    type Value = Vec<[Fact<String>; N]>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, const N: usize> Visitor<'de> for PickBlocks<'_, N> {
+    type Value = Vec<[Fact<String>; N]>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of blocks")
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+        let mut blocks = Vec::with_capacity(seq.size_hint().unwrap_or(8));
+        while let Some(block) = seq.next_element_seed(PickBlock(self.0))? {
+            blocks.push(block);
+        }
+        Ok(blocks)
+    }
+}
+
+impl<'de, const N: usize> DeserializeSeed<'de> for PickBlock<'_, N> {
+    type Value = [Fact<String>; N];
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, const N: usize> Visitor<'de> for PickBlock<'_, N> {
+    type Value = [Fact<String>; N];
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a block")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        let mut out = [const { Fact::Absent }; N];
+        while let Some(key) = map.next_key::<&'de str>()? {
+            match self.0.iter().position(|wanted| *wanted == key) {
+                Some(at) => {
+                    let value: Option<&'de str> = map.next_value()?;
+                    if let Some(slot) = out.get_mut(at) {
+                        *slot = value.map_or(Fact::Absent, |v| Fact::Known(v.to_owned()));
+                    }
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// An array of plain strings; `None` for anything else.
+fn plain_strings(raw: Raw<'_>) -> Option<Vec<String>> {
+    raw.items()?
+        .into_iter()
+        .map(|item| plain_string(item).map(str::to_owned))
+        .collect()
+}
+
+/// A plain string as known, `null` as absent; `None` for anything else.
+fn plain_fact(raw: Raw<'_>) -> Option<Fact<String>> {
+    if raw.is_null() {
+        return Some(Fact::Absent);
+    }
+    plain_string(raw).map(|text| Fact::Known(text.to_owned()))
 }
 
 fn kind_of_value(value: &Value) -> &'static str {
@@ -137,9 +240,12 @@ impl<'a> Attrs<'a> {
     /// A string attribute.
     pub fn string(&self, name: &str) -> Result<Fact<String>, InputError> {
         match self.raw(name) {
-            Fact::Known(raw) if raw.get().starts_with('"') => serde_json::from_str(raw.get())
-                .map(Fact::Known)
-                .map_err(|_| self.error(name, "a string", "an unreadable string")),
+            Fact::Known(raw) if raw.get().starts_with('"') => match plain_string(raw) {
+                Some(text) => Ok(Fact::Known(text.to_owned())),
+                None => serde_json::from_str(raw.get())
+                    .map(Fact::Known)
+                    .map_err(|_| self.error(name, "a string", "an unreadable string")),
+            },
             Fact::Known(other) => Err(self.error(name, "a string", other.kind())),
             Fact::Unknown => Ok(Fact::Unknown),
             Fact::Absent => Ok(Fact::Absent),
@@ -169,6 +275,11 @@ impl<'a> Attrs<'a> {
 
     /// A non-negative whole number; `default` when not set.
     pub fn u32(&self, name: &str, default: Option<u32>) -> Result<Fact<u32>, InputError> {
+        if let Fact::Known(raw) = self.raw(name)
+            && let Some(n) = plain_u32(raw)
+        {
+            return Ok(Fact::Known(n));
+        }
         match self.value(name)? {
             Fact::Known(Value::Number(n)) => n
                 .as_u64()
@@ -183,6 +294,11 @@ impl<'a> Attrs<'a> {
 
     /// A list or set of strings.
     pub fn strings(&self, name: &str) -> Result<Fact<Vec<String>>, InputError> {
+        if let Fact::Known(raw) = self.raw(name)
+            && let Some(items) = plain_strings(raw)
+        {
+            return Ok(Fact::Known(items));
+        }
         match self.value(name)? {
             Fact::Known(Value::Array(items)) => items
                 .into_iter()
@@ -205,6 +321,9 @@ impl<'a> Attrs<'a> {
         &self,
         name: &str,
     ) -> Result<Fact<BTreeMap<String, Fact<String>>>, InputError> {
+        if let Some(map) = self.plain_string_map(name) {
+            return Ok(Fact::Known(map));
+        }
         let mask: Value = match self.unknown.get(name) {
             Some(raw) if raw_any_unknown(raw) => {
                 serde_json::from_str(raw.get()).unwrap_or(Value::Null)
@@ -246,6 +365,40 @@ impl<'a> Attrs<'a> {
             }
             other => Err(self.error(name, "an object of strings", kind_of_value(&other))),
         }
+    }
+
+    /// [`Self::string_map`] for the common case, read without building a JSON tree: an object
+    /// of plain strings (or nulls) with nothing unknown. `None` sends every other case (and
+    /// every error) through the full reading.
+    fn plain_string_map(&self, name: &str) -> Option<BTreeMap<String, Fact<String>>> {
+        if self.unknown.get(name).is_some_and(raw_any_unknown) {
+            return None;
+        }
+        let members = self.values.get(name)?.members()?;
+        members
+            .into_iter()
+            .map(|(key, value)| Some((key.into_owned(), plain_fact(value)?)))
+            .collect()
+    }
+
+    /// The string members `keys` of each block of a list of blocks, read without splitting
+    /// every block into [`Fields`]: a parameter group holds dozens of blocks and its subject
+    /// needs two members of each. Only for a known list whose mask marks nothing unknown and
+    /// whose wanted members are plain strings or null (absent); `None` sends every other case,
+    /// and every error, through [`Self::blocks`].
+    pub fn string_blocks<const N: usize>(
+        &self,
+        name: &str,
+        keys: [&str; N],
+    ) -> Option<Vec<[Fact<String>; N]>> {
+        if self.unknown.get(name).is_some_and(raw_any_unknown) {
+            return None;
+        }
+        let raw = self.values.get(name)?;
+        let mut reader = serde_json::Deserializer::from_str(raw.get());
+        let blocks = PickBlocks(&keys).deserialize(&mut reader).ok()?;
+        reader.end().ok()?;
+        Some(blocks)
     }
 
     /// A nested object (a single nested block or object attribute).
@@ -333,6 +486,46 @@ mod tests {
 
     fn raw(text: &str) -> Box<RawValue> {
         RawValue::from_string(text.to_owned()).expect("valid JSON")
+    }
+
+    #[test]
+    fn fast_readings_agree_with_the_full_ones_or_defer_to_them() {
+        let values = raw(
+            r#"{"p": [{"name": "a", "value": "1", "x": [1]}, {"name": null, "value": "2"}],
+                "q": [{"name": "a\u0041", "value": "1"}], "r": [{"name": "a", "value": 1}],
+                "s": [{"name": "a", "value": "1"}], "n": 14, "big": 4294967296, "f": 1.5,
+                "t": "x\ty", "l": ["a", "b"], "m": {"k": "v", "z": null}}"#,
+        );
+        let mask = raw(r#"{"s": [{"value": true}]}"#);
+        let (values, mask) = (
+            Fields::of(&values).expect("v"),
+            Fields::of(&mask).expect("m"),
+        );
+        let a = Attrs::new("plan.json", &values, &mask, "values");
+        assert_eq!(
+            a.string_blocks("p", ["name", "value"]),
+            Some(vec![
+                [Fact::Known("a".into()), Fact::Known("1".into())],
+                [Fact::Absent, Fact::Known("2".into())],
+            ])
+        );
+        // Escapes, other types and unknown parts go through the full reading.
+        assert_eq!(a.string_blocks("q", ["name", "value"]), None);
+        assert_eq!(a.string_blocks("r", ["name", "value"]), None);
+        assert_eq!(a.string_blocks("s", ["name", "value"]), None);
+        assert_eq!(a.u32("n", None).expect("n"), Fact::Known(14));
+        assert!(a.u32("big", None).is_err());
+        assert!(a.u32("f", None).is_err());
+        assert_eq!(a.string("t").expect("t"), Fact::Known("x\ty".into()));
+        assert_eq!(
+            a.strings("l").expect("l"),
+            Fact::Known(vec!["a".into(), "b".into()])
+        );
+        let Fact::Known(map) = a.string_map("m").expect("m") else {
+            panic!("the map is known");
+        };
+        assert_eq!(map.get("k"), Some(&Fact::Known("v".into())));
+        assert_eq!(map.get("z"), Some(&Fact::Absent));
     }
 
     #[test]

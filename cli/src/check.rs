@@ -6,8 +6,9 @@
 //! waivers come back from the rules as failures and are reported at the waiver.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
-use dbrail_rules::{AttrPath, Date, Outcome, PathStep, Tier, Waiver};
+use dbrail_rules::{AttrPath, Date, Outcome, PathStep, Rule, Tier, Waiver};
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::error::InputError;
@@ -46,15 +47,25 @@ pub fn check_plan_with_policies(
     let mut positions: HashMap<String, usize> = HashMap::default();
     for resource in &plan.resources {
         for target in index.targets(resource)? {
-            let mut report = evaluate(&target, options);
+            let tier = options.tier.or(target.tier).unwrap_or(Tier::Production);
+            let mut results = evaluate(&target, tier, options);
             if let Some(policies) = policies.as_deref_mut() {
-                let findings = policies.evaluate(&rego::input(&target, report.tier))?;
-                report.results.extend(
+                let findings = policies.evaluate(&rego::input(&target, tier))?;
+                results.extend(
                     findings
                         .into_iter()
                         .map(|f| custom_entry(&target, f, options)),
                 );
             }
+            // The target is done with: its strings move into the report.
+            let report = ResourceReport {
+                address: target.address,
+                kind: target.kind,
+                module: target.module,
+                instances: target.instances,
+                tier,
+                results,
+            };
             // A baseline yields two subjects (its two groups) under one address.
             match positions.get(&report.address) {
                 Some(&at) => resources[at].results.extend(report.results),
@@ -126,28 +137,37 @@ fn waiver_problem(applied: &Applied<'_>, path: &AttrPath) -> Option<(String, Wai
     Some((location, reference))
 }
 
-fn evaluate(target: &Target, options: &CheckOptions) -> ResourceReport {
-    let tier = options.tier.or(target.tier).unwrap_or(Tier::Production);
+/// The report entries of one target's outcomes in `tier`.
+fn evaluate(target: &Target, tier: Tier, options: &CheckOptions) -> Vec<Entry> {
     let applied = applicable(target, options);
     let context = dbrail_rules::Context::new(tier, options.today).with_waivers(&applied.waivers);
     let outcomes = dbrail_rules::evaluate(&target.subject, &context);
-    let results = outcomes
+    outcomes
         .iter()
         .filter(|o| !target.skipped_rules.contains(&o.rule_id()))
         .map(|o| entry(target, &applied, o))
-        .collect();
-    ResourceReport {
-        address: target.address.clone(),
-        kind: target.kind.clone(),
-        module: target.module.clone(),
-        instances: target.instances.clone(),
-        tier,
-        results,
-    }
+        .collect()
+}
+
+/// The catalogue by id, as outcomes spell it; built once, since every outcome looks its rule
+/// up and the catalogue's own lookup compares ids one by one, ignoring case.
+static RULES_BY_ID: LazyLock<HashMap<&'static str, &'static Rule>> = LazyLock::new(|| {
+    dbrail_rules::catalogue()
+        .iter()
+        .map(|rule| (rule.id, rule))
+        .collect()
+});
+
+/// The rule an outcome belongs to.
+fn rule_of(id: &str) -> Option<&'static Rule> {
+    RULES_BY_ID
+        .get(id)
+        .copied()
+        .or_else(|| dbrail_rules::rule(id))
 }
 
 fn entry(target: &Target, applied: &Applied<'_>, outcome: &Outcome) -> Entry {
-    let rule = dbrail_rules::rule(outcome.rule_id());
+    let rule = rule_of(outcome.rule_id());
     let mut entry = Entry {
         rule: Cow::Borrowed(outcome.rule_id()),
         status: Status::Passed,
@@ -165,8 +185,9 @@ fn entry(target: &Target, applied: &Applied<'_>, outcome: &Outcome) -> Entry {
             entry.attribute = Some(location);
             entry.waiver = Some(reference);
         } else {
-            entry.attribute = Some(target.vocabulary.translate(path));
-            entry.instance_level = target.vocabulary.is_instance_level(path);
+            let text = path.to_string();
+            entry.instance_level = target.vocabulary.is_instance_level_text(&text);
+            entry.attribute = Some(target.vocabulary.translate_text(text));
         }
         entry.rule_attribute = Some(path.to_string());
     };

@@ -5,6 +5,8 @@
 //! finding on a parameter group must name its `parameter` block. The translation table for
 //! clusters is the rules crate's own ([`cluster_attribute_aliases`]), so it cannot drift.
 
+use std::sync::LazyLock;
+
 use dbrail_rules::{AttrPath, cluster_attribute_aliases, cluster_instance_attributes};
 
 /// Which names a resource type uses.
@@ -25,16 +27,118 @@ pub enum Vocabulary {
     Parameters(&'static str),
 }
 
+/// Names to replace in a message, with the bytes any of them starts with, so that most
+/// positions of a message are passed over after one table lookup.
+struct Renames {
+    pairs: Vec<(&'static str, &'static str)>,
+    starts: [bool; 256],
+}
+
+impl Renames {
+    fn new(pairs: Vec<(&'static str, &'static str)>) -> Self {
+        let mut starts = [false; 256];
+        for (from, _) in &pairs {
+            if let Some(&first) = from.as_bytes().first() {
+                starts[usize::from(first)] = true;
+            }
+        }
+        Self { pairs, starts }
+    }
+
+    /// The first rename (`from`, `to`) whose `from` is a whole name at the start of `rest`.
+    fn at(&self, rest: &[u8]) -> Option<(usize, &'static str)> {
+        let first = *rest.first()?;
+        if !self.starts[usize::from(first)] {
+            return None;
+        }
+        self.pairs.iter().find_map(|(from, to)| {
+            let from = from.as_bytes();
+            let whole = rest.starts_with(from)
+                && !rest
+                    .get(from.len())
+                    .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_');
+            whole.then_some((from.len(), *to))
+        })
+    }
+}
+
+/// The renames of an `aws_rds_cluster`'s messages: every cluster attribute whose argument has
+/// another name, in the alias table's order. Built once, as every finding is rewritten.
+static CLUSTER_RENAMES: LazyLock<Renames> = LazyLock::new(|| renames(None));
+
+/// [`CLUSTER_RENAMES`] plus `aws_db_instance`'s own name for the admin user.
+static DB_INSTANCE_RENAMES: LazyLock<Renames> =
+    LazyLock::new(|| renames(Some(("master_username", "username"))));
+
+/// `aws_db_snapshot`'s encryption flag.
+static SNAPSHOT_RENAMES: LazyLock<Renames> =
+    LazyLock::new(|| Renames::new(vec![("storage_encrypted", "encrypted")]));
+
+fn renames(extra: Option<(&'static str, &'static str)>) -> Renames {
+    Renames::new(
+        cluster_attribute_aliases()
+            .iter()
+            .copied()
+            .filter(|(dbrail, aws)| dbrail != aws && !aws.starts_with('('))
+            .chain(extra)
+            .collect(),
+    )
+}
+
+/// Whether a byte continues an attribute name (a path's dots included).
+fn is_name_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'.'
+}
+
+/// `text` with each whole name `from` that does not continue another name replaced by `to`.
+/// Spans without a rename are copied whole; only a position after a non-name character (a
+/// name's possible start) is compared against the renames.
+fn rename(text: &str, renames: &Renames) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 16);
+    // `text[..copied]` is in `out`; the output so far ends with a name byte when `in_name`.
+    let (mut copied, mut at, mut in_name) = (0, 0, false);
+    while let Some(&byte) = bytes.get(at) {
+        if !in_name && let Some((length, to)) = bytes.get(at..).and_then(|r| renames.at(r)) {
+            // A match starts and ends with ASCII, so both ends are character boundaries.
+            out.push_str(text.get(copied..at).unwrap_or_default());
+            out.push_str(to);
+            at += length;
+            copied = at;
+            in_name = to.bytes().last().is_some_and(is_name_byte);
+            continue;
+        }
+        in_name = is_name_byte(byte);
+        at += 1;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
+}
+
+/// What follows a leading `from` in `path` when `from` ends at a step boundary.
+fn after_step<'p>(path: &'p str, from: &str) -> Option<&'p str> {
+    let rest = path.strip_prefix(from)?;
+    (rest.is_empty() || rest.starts_with(['.', '['])).then_some(rest)
+}
+
+/// Whether `path` starts with the steps `from`.
+fn starts_with_step(path: &str, from: &str) -> bool {
+    after_step(path, from).is_some()
+}
+
 /// Replaces a leading `from` in `path` (at a step boundary) with `to`.
 fn replace_prefix(path: &str, from: &str, to: &str) -> Option<String> {
-    let rest = path.strip_prefix(from)?;
-    (rest.is_empty() || rest.starts_with(['.', '['])).then(|| format!("{to}{rest}"))
+    after_step(path, from).map(|rest| format!("{to}{rest}"))
 }
 
 impl Vocabulary {
     /// The attribute as the resource's author wrote it.
     pub fn translate(self, path: &AttrPath) -> String {
-        let text = path.to_string();
+        self.translate_text(path.to_string())
+    }
+
+    /// [`Self::translate`] of a path already written out.
+    pub fn translate_text(self, text: String) -> String {
         match self {
             Vocabulary::Dbrail => text,
             Vocabulary::Parameters(to) => replace_prefix(&text, "parameters", to).unwrap_or(text),
@@ -75,52 +179,27 @@ impl Vocabulary {
     /// deletion_protection = true". Only whole names are replaced; names without a counterpart
     /// argument (`readers`, `backup_policy`) are left as they are.
     pub fn words(self, text: &str) -> String {
-        let renames: Vec<(&str, &str)> = match self {
-            Vocabulary::AwsCluster | Vocabulary::AwsDbInstance => cluster_attribute_aliases()
-                .iter()
-                .copied()
-                .filter(|(dbrail, aws)| dbrail != aws && !aws.starts_with('('))
-                .chain(
-                    (self == Vocabulary::AwsDbInstance).then_some(("master_username", "username")),
-                )
-                .collect(),
-            Vocabulary::AwsDbSnapshot => vec![("storage_encrypted", "encrypted")],
+        match self {
+            Vocabulary::AwsCluster => rename(text, &CLUSTER_RENAMES),
+            Vocabulary::AwsDbInstance => rename(text, &DB_INSTANCE_RENAMES),
+            Vocabulary::AwsDbSnapshot => rename(text, &SNAPSHOT_RENAMES),
             Vocabulary::Dbrail | Vocabulary::AwsBackupPlan | Vocabulary::Parameters(_) => {
-                return text.to_owned();
+                text.to_owned()
             }
-        };
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        'scan: while !rest.is_empty() {
-            let at_boundary =
-                !out.ends_with(|c: char| c.is_ascii_alphanumeric() || "_.".contains(c));
-            if at_boundary {
-                for (dbrail, aws) in &renames {
-                    if let Some(after) = rest.strip_prefix(dbrail)
-                        && !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-                    {
-                        out.push_str(aws);
-                        rest = after;
-                        continue 'scan;
-                    }
-                }
-            }
-            let mut chars = rest.chars();
-            if let Some(c) = chars.next() {
-                out.push(c);
-            }
-            rest = chars.as_str();
         }
-        out
     }
 
     /// Whether the attribute is set on the cluster's instances rather than the cluster.
     pub fn is_instance_level(self, path: &AttrPath) -> bool {
-        let text = path.to_string();
+        self.is_instance_level_text(&path.to_string())
+    }
+
+    /// [`Self::is_instance_level`] of a path already written out.
+    pub fn is_instance_level_text(self, text: &str) -> bool {
         self == Vocabulary::AwsCluster
             && cluster_instance_attributes()
                 .iter()
-                .any(|name| replace_prefix(&text, name, name).is_some())
+                .any(|name| starts_with_step(text, name))
     }
 }
 

@@ -36,6 +36,15 @@ pub(crate) fn subject(
         Scope::Cluster
     };
     let mut group = ParameterGroupSubject::new(scope, a.string("family")?);
+    if let Some(parameters) = a.string_blocks("parameter", ["name", "value"]) {
+        for [name, value] in parameters {
+            match name {
+                Fact::Known(name) => group = group.with_parameter(name, value),
+                _ => group = group.with_unknown_parameters(),
+            }
+        }
+        return Ok(group);
+    }
     match a.blocks("parameter")? {
         Fact::Known(blocks) => {
             for block in blocks {

@@ -11,19 +11,34 @@ use crate::plan::Resource;
 /// The resource part of a reference (`aws_rds_cluster.main.id` → `aws_rds_cluster.main`), or
 /// `None` for references to variables, locals, modules and the like.
 pub(crate) fn referenced_resource(reference: &str) -> Option<&str> {
-    let parts: Vec<&str> = reference.splitn(4, '.').collect();
-    let take = match parts.first() {
-        Some(&"data") => 3,
-        Some(&("var" | "local" | "module" | "each" | "count" | "path" | "terraform" | "self")) => {
+    let mut dots = reference
+        .bytes()
+        .enumerate()
+        .filter_map(|(at, b)| (b == b'.').then_some(at));
+    let first_dot = dots.next()?;
+    let take = match reference.get(..first_dot)? {
+        "data" => 3,
+        "var" | "local" | "module" | "each" | "count" | "path" | "terraform" | "self" => {
             return None;
         }
         _ => 2,
     };
-    if parts.len() < take {
-        return None;
-    }
-    let length: usize = parts[..take].iter().map(|p| p.len()).sum::<usize>() + take - 1;
-    Some(crate::plan::strip_index(&reference[..length]))
+    // The resource part ends at the `take`-th dot, or with the reference when it has exactly
+    // `take` parts.
+    let (end, parts) = match dots.nth(take - 2) {
+        Some(at) => (at, take),
+        None => (reference.len(), 2 + dots_after(reference, first_dot)),
+    };
+    (parts >= take).then(|| crate::plan::strip_index(reference.get(..end).unwrap_or_default()))
+}
+
+/// The number of dots after position `from`.
+fn dots_after(reference: &str, from: usize) -> usize {
+    reference
+        .bytes()
+        .skip(from + 1)
+        .filter(|&b| b == b'.')
+        .count()
 }
 
 /// Whether `target` is what `from`'s attribute `name` references.

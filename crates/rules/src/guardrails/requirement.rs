@@ -39,19 +39,20 @@ impl Requirement {
             Some((name, value)) => (name, value.as_deref()),
             None => (self.parameter, Fact::Absent),
         };
-        let at = AttrPath::attribute("parameters").key(name);
+        // Built only for an outcome that points at the parameter; a met requirement has none.
+        let at = || AttrPath::attribute("parameters").key(name);
         match value {
             Fact::Known(value) => self.check(value).err().map(|problem| {
                 Outcome::Fail(Finding::error(
                     self.rule,
-                    at,
+                    at(),
                     format!("{} = {value:?}: {problem}", self.parameter),
                     self.fix,
                 ))
             }),
             Fact::Unknown => Some(Outcome::Undecided {
                 rule: self.rule,
-                attribute: at,
+                attribute: at(),
                 reason: format!("{} is unknown until apply", self.parameter),
             }),
             Fact::Absent => {
@@ -59,14 +60,14 @@ impl Requirement {
                 if group.parameters_complete {
                     Some(Outcome::Fail(Finding::error(
                         self.rule,
-                        at,
+                        at(),
                         format!("{} is not set: {why}", self.parameter),
                         self.fix,
                     )))
                 } else {
                     Some(Outcome::Undecided {
                         rule: self.rule,
-                        attribute: at,
+                        attribute: at(),
                         reason: format!(
                             "the plan does not list every parameter yet, and {} may be among them",
                             self.parameter

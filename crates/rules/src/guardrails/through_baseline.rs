@@ -9,6 +9,8 @@
 //! attribute, naming the parameter in the message. A cluster whose group the caller cannot tell
 //! stays undecided.
 
+use std::borrow::Cow;
+
 use crate::guardrails::requirement::{self, Requirement};
 use crate::{AttrPath, ClusterSubject, Fact, Outcome};
 
@@ -30,10 +32,13 @@ pub(crate) fn evaluate(
                 .to_owned(),
         }];
     };
-    let mut group = group.clone();
-    if let Fact::Known(engine) = cluster.engine {
-        group.engine = Fact::Known(engine);
-    }
+    // The cluster's engine decides; the group is copied only when it states another one.
+    let group = match cluster.engine {
+        Fact::Known(engine) if group.engine != Fact::Known(engine) => {
+            Cow::Owned(group.clone().with_engine(Fact::Known(engine)))
+        }
+        _ => Cow::Borrowed(group),
+    };
     requirement::evaluate_group(rule, requirements, &group)
         .into_iter()
         .map(relocate)
