@@ -71,10 +71,13 @@ impl<'a> Cursor<'a> {
         let start = self.at;
         self.cross_string()?;
         let whole = self.text.get(start..self.at)?;
-        if self.quotes.any_backslash(start + 1, self.at - 1) {
+        let inner = whole.get(1..whole.len() - 1)?;
+        if self.quotes.may_have_backslash(start + 1, self.at - 1)
+            && memchr::memchr(b'\\', inner.as_bytes()).is_some()
+        {
             unescape(whole).map(Cow::Owned)
         } else {
-            whole.get(1..whole.len() - 1).map(Cow::Borrowed)
+            Some(Cow::Borrowed(inner))
         }
     }
 

@@ -12,12 +12,12 @@
 //! no control character, and every backslash starting a valid escape. Everything outside strings
 //! is left to the reader, which checks each of those bytes against the grammar.
 
-/// The bytes of a document that open or close a string, and its backslashes: bit `i % 64` of
-/// word `i / 64`.
+/// The bytes of a document that open or close a string (bit `i % 64` of word `i / 64`), and
+/// which 64-byte blocks hold a backslash.
 #[derive(Debug, Clone)]
 pub(crate) struct Quotes {
     bits: Vec<u64>,
-    backslashes: Vec<u64>,
+    backslash_blocks: Vec<bool>,
 }
 
 /// One 64-byte block's bits: quotes, backslashes and control characters (below 0x20).
@@ -41,14 +41,14 @@ impl Quotes {
     /// the last string is not closed.
     pub(crate) fn find(bytes: &[u8]) -> Option<Self> {
         let mut bits = Vec::with_capacity(bytes.len() / 64 + 1);
-        let mut backslashes = Vec::with_capacity(bytes.len() / 64 + 1);
+        let mut backslash_blocks = Vec::with_capacity(bytes.len() / 64 + 1);
         let mut carry = Carry::default();
         let blocks = bytes.chunks_exact(64);
         let tail = blocks.remainder();
         for (n, block) in blocks.enumerate() {
             let block: &[u8; 64] = block.try_into().ok()?;
             let masks = masks(block);
-            backslashes.push(masks.backslash);
+            backslash_blocks.push(masks.backslash != 0);
             bits.push(step(bytes, n * 64, masks, &mut carry)?);
         }
         if !tail.is_empty() {
@@ -56,10 +56,13 @@ impl Quotes {
             let mut block = [b' '; 64];
             block.get_mut(..tail.len())?.copy_from_slice(tail);
             let masks = masks(&block);
-            backslashes.push(masks.backslash);
+            backslash_blocks.push(masks.backslash != 0);
             bits.push(step(bytes, bytes.len() - tail.len(), masks, &mut carry)?);
         }
-        (carry.inside == 0 && !carry.escape).then_some(Quotes { bits, backslashes })
+        (carry.inside == 0 && !carry.escape).then_some(Quotes {
+            bits,
+            backslash_blocks,
+        })
     }
 
     /// The position of the first string-delimiting quote after `at`.
@@ -75,27 +78,16 @@ impl Quotes {
         Some(word * 64 + found.trailing_zeros() as usize)
     }
 
-    /// Whether any byte in `start..end` is a backslash.
+    /// Whether a byte in `start..end` may be a backslash: `false` means certainly not. Only
+    /// which 64-byte blocks hold a backslash is kept (a bit per byte would be an eighth of the
+    /// document again); most blocks of a plan hold none.
     #[inline]
-    pub(crate) fn any_backslash(&self, start: usize, end: usize) -> bool {
-        if start >= end {
-            return false;
-        }
-        let (first, last) = (start / 64, (end - 1) / 64);
-        let low = u64::MAX << (start % 64);
-        let high = u64::MAX >> (63 - (end - 1) % 64);
-        if first == last {
-            return self
-                .backslashes
-                .get(first)
-                .is_some_and(|w| w & low & high != 0);
-        }
-        self.backslashes.get(first).is_some_and(|w| w & low != 0)
-            || self
-                .backslashes
-                .get(first + 1..last)
-                .is_some_and(|words| words.iter().any(|w| *w != 0))
-            || self.backslashes.get(last).is_some_and(|w| w & high != 0)
+    pub(crate) fn may_have_backslash(&self, start: usize, end: usize) -> bool {
+        start < end
+            && self
+                .backslash_blocks
+                .get(start / 64..=(end - 1) / 64)
+                .is_none_or(|blocks| blocks.contains(&true))
     }
 }
 
@@ -295,6 +287,23 @@ mod tests {
         let text = format!("[\"{}\", 1]", "x".repeat(1000));
         let quotes = Quotes::find(text.as_bytes()).expect("valid");
         assert_eq!(quotes.next_after(1), Some(1002));
+    }
+
+    #[test]
+    fn a_backslash_is_never_missed_and_plain_blocks_are_passed() {
+        let text = format!("[\"{}\", \"a\\\"b\", \"{}\"]", "x".repeat(200), "y".repeat(200));
+        let quotes = Quotes::find(text.as_bytes()).expect("valid");
+        let at = text.find('\\').expect("a backslash");
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                if (start..end).contains(&at) {
+                    assert!(quotes.may_have_backslash(start, end), "{start}..{end}");
+                }
+            }
+        }
+        assert!(!quotes.may_have_backslash(0, 64));
+        assert!(!quotes.may_have_backslash(text.len() - 64, text.len()));
+        assert!(!quotes.may_have_backslash(5, 5));
     }
 
     proptest! {

@@ -158,7 +158,7 @@ fn resource<'a>(c: &mut Cursor<'a>) -> Option<RawResource<'a>> {
 
 /// An object's members, each value kept as checked text.
 fn fields<'a>(c: &mut Cursor<'a>) -> Option<Fields<'a>> {
-    let mut members = Vec::with_capacity(64);
+    let mut members = Vec::with_capacity(16);
     c.object(|c, name| {
         members.push((prefix(&name), name, c.raw()?));
         Some(())
