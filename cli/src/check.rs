@@ -12,7 +12,7 @@ use dbrail_rules::{AttrPath, Date, Outcome, PathStep, Rule, Tier, Waiver};
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::error::InputError;
-use crate::plan::Plan;
+use crate::plan::{Plan, Resource};
 use crate::rego::{self, CustomFinding, PolicySet};
 use crate::report::{Entry, Report, ResourceReport, Status, WaiverRef};
 use crate::subjects::{self, Target};
@@ -39,13 +39,72 @@ pub fn check_plan_with_policies(
     file: &str,
     input: &[u8],
     options: &CheckOptions,
-    mut policies: Option<&mut PolicySet>,
+    policies: Option<&mut PolicySet>,
 ) -> Result<Report, InputError> {
     let plan = Plan::parse(file, input)?;
     let index = subjects::Index::new(file, &plan)?;
-    let mut resources: Vec<ResourceReport> = Vec::new();
+    let judged = match policies {
+        Some(policies) => judge(&index, &plan.resources, options, Some(policies))?,
+        None => judge_on_two_threads(&index, &plan.resources, options)?,
+    };
+    let mut resources: Vec<ResourceReport> = Vec::with_capacity(judged.len());
     let mut positions: HashMap<String, usize> = HashMap::default();
-    for resource in &plan.resources {
+    for report in judged {
+        // A baseline yields two subjects (its two groups) under one address.
+        match positions.get(&report.address) {
+            Some(&at) => resources[at].results.extend(report.results),
+            None => {
+                positions.insert(report.address.clone(), resources.len());
+                resources.push(report);
+            }
+        }
+    }
+    let kind = if plan.is_plan { "plan" } else { "state" };
+    Ok(Report::new(file, kind, options.today, resources))
+}
+
+/// From this many resources on, the second half of a plan is judged on a second thread. The
+/// subjects only read the plan and its index, and a thread costs far less than judging a few
+/// hundred resources.
+const TWO_THREADS_FROM: usize = 256;
+
+/// [`judge`] without custom rules, the plan's second half on a second thread when it is large;
+/// the reports come back in plan order, and the first error in plan order wins, as when judged
+/// on one thread.
+fn judge_on_two_threads(
+    index: &subjects::Index<'_>,
+    resources: &[Resource<'_>],
+    options: &CheckOptions,
+) -> Result<Vec<ResourceReport>, InputError> {
+    if resources.len() < TWO_THREADS_FROM {
+        return judge(index, resources, options, None);
+    }
+    let (first, second) = resources.split_at(resources.len() / 2);
+    std::thread::scope(|scope| {
+        let helper =
+            std::thread::Builder::new().spawn_scoped(scope, || judge(index, second, options, None));
+        let mut reports = judge(index, first, options, None)?;
+        let rest = match helper {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
+            // No thread to be had: judge the rest here.
+            Err(_) => judge(index, second, options, None)?,
+        };
+        reports.extend(rest);
+        Ok(reports)
+    })
+}
+
+/// The report of each subject of `resources`, in order (a baseline's two subjects separately).
+fn judge(
+    index: &subjects::Index<'_>,
+    resources: &[Resource<'_>],
+    options: &CheckOptions,
+    mut policies: Option<&mut PolicySet>,
+) -> Result<Vec<ResourceReport>, InputError> {
+    let mut reports = Vec::with_capacity(resources.len());
+    for resource in resources {
         for target in index.targets(resource)? {
             let tier = options.tier.or(target.tier).unwrap_or(Tier::Production);
             let mut results = evaluate(&target, tier, options);
@@ -58,26 +117,17 @@ pub fn check_plan_with_policies(
                 );
             }
             // The target is done with: its strings move into the report.
-            let report = ResourceReport {
+            reports.push(ResourceReport {
                 address: target.address,
                 kind: target.kind,
                 module: target.module,
                 instances: target.instances,
                 tier,
                 results,
-            };
-            // A baseline yields two subjects (its two groups) under one address.
-            match positions.get(&report.address) {
-                Some(&at) => resources[at].results.extend(report.results),
-                None => {
-                    positions.insert(report.address.clone(), resources.len());
-                    resources.push(report);
-                }
-            }
+            });
         }
     }
-    let kind = if plan.is_plan { "plan" } else { "state" };
-    Ok(Report::new(file, kind, options.today, resources))
+    Ok(reports)
 }
 
 /// Where each waiver handed to the rules came from.
@@ -277,4 +327,59 @@ fn custom_entry(target: &Target, finding: CustomFinding, options: &CheckOptions)
         }
     }
     entry
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plan of `count` instances, every third one without encryption.
+    fn plan_text(count: usize) -> String {
+        let resources: Vec<String> = (0..count)
+            .map(|i| {
+                format!(
+                    r#"{{"address": "aws_db_instance.db{i}", "mode": "managed",
+                        "type": "aws_db_instance", "name": "db{i}",
+                        "values": {{"identifier": "db{i}", "engine": "postgres",
+                                    "storage_encrypted": {}}}}}"#,
+                    i % 3 != 0
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"format_version": "1.2", "values": {{"root_module": {{"resources": [{}]}}}}}}"#,
+            resources.join(",")
+        )
+    }
+
+    #[test]
+    fn two_threads_judge_as_one_does() {
+        let text = plan_text(TWO_THREADS_FROM + 45);
+        let plan = Plan::parse("p", text.as_bytes()).expect("a plan");
+        let index = subjects::Index::new("p", &plan).expect("an index");
+        let options = CheckOptions {
+            tier: None,
+            today: Date::new(2026, 11, 23).expect("a date"),
+            waivers: Vec::new(),
+        };
+        let summary = |reports: Vec<ResourceReport>| -> Vec<(String, Vec<(String, Status)>)> {
+            reports
+                .into_iter()
+                .map(|r| {
+                    let results = r
+                        .results
+                        .iter()
+                        .map(|e| (e.rule.to_string(), e.status))
+                        .collect();
+                    (r.address, results)
+                })
+                .collect()
+        };
+        let one = summary(judge(&index, &plan.resources, &options, None).expect("judged"));
+        let two = summary(judge_on_two_threads(&index, &plan.resources, &options).expect("judged"));
+        assert_eq!(one.len(), TWO_THREADS_FROM + 45);
+        assert_eq!(one, two);
+        assert_eq!(two[3].0, "aws_db_instance.db3");
+        assert!(two[3].1.iter().any(|(_, s)| *s == Status::Failed));
+    }
 }

@@ -291,7 +291,11 @@ mod tests {
 
     #[test]
     fn a_backslash_is_never_missed_and_plain_blocks_are_passed() {
-        let text = format!("[\"{}\", \"a\\\"b\", \"{}\"]", "x".repeat(200), "y".repeat(200));
+        let text = format!(
+            "[\"{}\", \"a\\\"b\", \"{}\"]",
+            "x".repeat(200),
+            "y".repeat(200)
+        );
         let quotes = Quotes::find(text.as_bytes()).expect("valid");
         let at = text.find('\\').expect("a backslash");
         for start in 0..text.len() {
