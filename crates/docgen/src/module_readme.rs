@@ -10,7 +10,7 @@
 use crate::error::DocgenError;
 use crate::markdown::{cell, code};
 use crate::{GENERATED_NOTE, Generated};
-use hcl::{Body, Expression};
+use hcl::{Body, Expression, ObjectKey};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -164,16 +164,40 @@ fn text(expr: &Expression) -> String {
     }
 }
 
-/// An expression on one line, as HCL.
+/// An expression on one line, as HCL. Calls, objects and arrays (what type constraints are made
+/// of) are written here, item by item: the formatter's own one-line output drops the comma
+/// after an empty array or object inside an object (`optional(list(string), []) b = ...`).
 fn expression(expr: &Expression) -> String {
-    let formatted = hcl::format::to_string(expr).unwrap_or_else(|_| format!("{expr:?}"));
-    let joined = formatted.split_whitespace().collect::<Vec<_>>().join(" ");
-    // `{ a = 1 }` reads better than the formatter's `{ a = 1, }` once on one line.
-    joined
-        .replace(", }", " }")
-        .replace(",}", "}")
-        .replace(", ]", "]")
-        .replace(",]", "]")
+    match expr {
+        Expression::FuncCall(call) => {
+            let args: Vec<String> = call.args.iter().map(expression).collect();
+            let ellipsis = if call.expand_final { "..." } else { "" };
+            format!("{}({}{ellipsis})", call.name, args.join(", "))
+        }
+        Expression::Array(items) => {
+            let items: Vec<String> = items.iter().map(expression).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Expression::Object(object) if object.is_empty() => "{}".to_owned(),
+        Expression::Object(object) => {
+            let members: Vec<String> = object
+                .iter()
+                .map(|(key, value)| {
+                    let key = match key {
+                        ObjectKey::Identifier(name) => name.to_string(),
+                        ObjectKey::Expression(key) => expression(key),
+                        other => hcl::format::to_string(other).unwrap_or_default(),
+                    };
+                    format!("{key} = {}", expression(value))
+                })
+                .collect();
+            format!("{{ {} }}", members.join(", "))
+        }
+        other => {
+            let formatted = hcl::format::to_string(other).unwrap_or_else(|_| format!("{other:?}"));
+            formatted.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+    }
 }
 
 /// The Markdown between the markers.
@@ -265,6 +289,8 @@ variable "roles" {
   type = map(object({
     db_user = string
     tier    = optional(string, "standard")
+    schemas = optional(list(string), [])
+    grants  = optional(map(list(string)), {})
   }))
   default = {}
 }
@@ -297,10 +323,10 @@ variable "secret" {
             inputs[1]
         );
         assert!(inputs[1].ty.starts_with("map(object({"), "{}", inputs[1].ty);
-        assert!(
-            inputs[1].ty.contains("optional(string, \"standard\")"),
-            "{}",
-            inputs[1].ty
+        assert_eq!(
+            inputs[1].ty,
+            "map(object({ db_user = string, tier = optional(string, \"standard\"), \
+             schemas = optional(list(string), []), grants = optional(map(list(string)), {}) }))"
         );
         assert_eq!(inputs[1].default.as_deref(), Some("{}"));
         assert_eq!(inputs[2].default.as_deref(), Some("null"));
