@@ -16,23 +16,55 @@ use super::quotes::Quotes;
 use crate::raw::Raw;
 
 /// A position in a document whose strings have been located.
-pub(crate) struct Cursor<'a> {
+pub(crate) struct Cursor<'a, 'q> {
     text: &'a str,
-    quotes: Quotes,
+    quotes: &'q Quotes,
     at: usize,
     /// Open containers while skipping a value: `true` for an object.
     open: Vec<bool>,
 }
 
-impl<'a> Cursor<'a> {
-    /// A cursor at the start of `text`; `None` when its strings are malformed.
-    pub(crate) fn new(text: &'a str) -> Option<Self> {
-        Some(Cursor {
+impl<'a, 'q> Cursor<'a, 'q> {
+    /// A cursor at the start of `text`, whose strings are `quotes`.
+    pub(crate) fn new(text: &'a str, quotes: &'q Quotes) -> Self {
+        Cursor {
             text,
-            quotes: Quotes::find(text.as_bytes())?,
+            quotes,
             at: 0,
             open: Vec::new(),
-        })
+        }
+    }
+
+    /// Another cursor on the same text, at byte `at`.
+    pub(crate) fn elsewhere(&self, at: usize) -> Self {
+        Cursor {
+            at,
+            ..Cursor::new(self.text, self.quotes)
+        }
+    }
+
+    /// The byte the cursor is at.
+    pub(crate) fn position(&self) -> usize {
+        self.at
+    }
+
+    /// Moves past the next value and gives its bounds. An object or an array is crossed by
+    /// counting brackets, without checking what is inside; whoever reads it later checks it,
+    /// and must stop exactly at its end. Any other value is checked here.
+    pub(crate) fn locate(&mut self) -> Option<(usize, usize)> {
+        let start = match self.next_byte()? {
+            b'{' | b'[' => {
+                let start = self.at;
+                self.at = self.quotes.container_end(self.text.as_bytes(), start)?;
+                start
+            }
+            _ => {
+                let start = self.at;
+                self.skip()?;
+                start
+            }
+        };
+        Some((start, self.at))
     }
 
     fn peek(&self) -> Option<u8> {
@@ -155,7 +187,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Whether only whitespace is left.
-    pub(crate) fn finish(mut self) -> Option<()> {
+    pub(crate) fn finish(&mut self) -> Option<()> {
         self.space();
         (self.at == self.text.len()).then_some(())
     }
@@ -301,7 +333,17 @@ mod tests {
 
     /// Whether the cursor accepts `text` as exactly one JSON value.
     fn accepts(text: &str) -> bool {
-        Cursor::new(text).is_some_and(|mut c| c.skip().is_some() && c.finish().is_some())
+        reading(text, |c| {
+            c.skip()?;
+            c.finish()
+        })
+        .is_some()
+    }
+
+    /// What `read` makes of `text` from its start; `None` when its strings are malformed.
+    fn reading<T>(text: &str, read: impl FnOnce(&mut Cursor<'_, '_>) -> Option<T>) -> Option<T> {
+        let quotes = Quotes::find(text.as_bytes())?;
+        read(&mut Cursor::new(text, &quotes))
     }
 
     fn serde_accepts(text: &str) -> bool {
@@ -371,8 +413,9 @@ mod tests {
 
     #[test]
     fn members_and_items_are_handed_out_in_order() {
-        let mut cursor = Cursor::new(r#"{"a": [1, "x"], "b\u0021": null, "c": {"d": 2}}"#)
-            .expect("strings are fine");
+        let text = r#"{"a": [1, "x"], "b\u0021": null, "c": {"d": 2}}"#;
+        let quotes = Quotes::find(text.as_bytes()).expect("strings are fine");
+        let mut cursor = Cursor::new(text, &quotes);
         let mut seen = Vec::new();
         cursor
             .object(|c, name| {
@@ -404,13 +447,45 @@ mod tests {
     }
 
     #[test]
+    fn values_are_located_and_read_again_from_elsewhere() {
+        let text = r#"{"a": {"b": ["]", {"c": "}"}]}, "d": 12, "e": [}"#;
+        let quotes = Quotes::find(text.as_bytes()).expect("strings are fine");
+        let mut cursor = Cursor::new(text, &quotes);
+        let mut found = Vec::new();
+        let whole = cursor.object(|c, name| {
+            let (start, end) = c.locate()?;
+            found.push((name.into_owned(), &text[start..end]));
+            Some(())
+        });
+        // Brackets are counted, not matched: `[}` is located, and the object it ended is
+        // then left unclosed.
+        assert!(whole.is_none());
+        assert_eq!(
+            found,
+            [
+                ("a".to_owned(), r#"{"b": ["]", {"c": "}"}]}"#),
+                ("d".to_owned(), "12"),
+                ("e".to_owned(), "[}")
+            ]
+        );
+        let start = text.find("{\"b\"").expect("there");
+        let mut again = cursor.elsewhere(start);
+        assert!(again.raw().is_some());
+        assert_eq!(again.position(), start + found[0].1.len());
+        // Located by counting brackets, but not checked: reading it is what checks it.
+        let text = r#"{"a": [1 2]}"#;
+        let quotes = Quotes::find(text.as_bytes()).expect("strings are fine");
+        let mut cursor = Cursor::new(text, &quotes);
+        assert_eq!(cursor.object(|c, _| c.locate().map(drop)), Some(()));
+        assert!(cursor.elsewhere(6).skip().is_none());
+    }
+
+    #[test]
     fn asking_for_the_wrong_kind_fails() {
-        let mut cursor = Cursor::new("[1]").expect("fine");
-        assert!(cursor.object(|c, _| c.skip()).is_none());
-        let mut cursor = Cursor::new("{\"a\": 1}").expect("fine");
-        assert!(cursor.array(|c| c.skip()).is_none());
-        let mut cursor = Cursor::new("7").expect("fine");
-        assert!(cursor.string().is_none());
+        assert!(reading("[1]", |c| c.object(|c, _| c.skip())).is_none());
+        assert!(reading("{\"a\": 1}", |c| c.array(|c| c.skip())).is_none());
+        assert!(reading("7", |c| c.string().map(Cow::into_owned)).is_none());
+        assert_eq!(reading("[1]", |c| c.skip()), Some(()));
     }
 
     fn json_fragment() -> impl Strategy<Value = String> {
@@ -443,8 +518,7 @@ mod tests {
             inner in "([a-z\u{e9}/ ]|\\\\[\"\\\\/bfnrt]|\\\\u00[0-7][0-9a-f]){0,12}"
         ) {
             let whole = format!("\"{inner}\"");
-            let mut cursor = Cursor::new(&whole).expect("valid strings");
-            let decoded = cursor.string().map(Cow::into_owned);
+            let decoded = reading(&whole, |c| c.string().map(Cow::into_owned));
             prop_assert_eq!(decoded, serde_json::from_str::<String>(&whole).ok(), "{}", whole);
         }
 

@@ -11,3 +11,4 @@ mod cursor;
 mod quotes;
 
 pub(crate) use cursor::Cursor;
+pub(crate) use quotes::Quotes;

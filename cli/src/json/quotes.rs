@@ -13,12 +13,17 @@
 //! is left to the reader, which checks each of those bytes against the grammar.
 
 /// The bytes of a document that open or close a string (bit `i % 64` of word `i / 64`), and
-/// which 64-byte blocks hold a backslash.
+/// for each 64-byte block whether it holds a backslash and whether it starts inside a string.
 #[derive(Debug, Clone)]
 pub(crate) struct Quotes {
     bits: Vec<u64>,
-    backslash_blocks: Vec<bool>,
+    blocks: Vec<u8>,
 }
+
+/// A block holds a backslash.
+const BACKSLASH: u8 = 1;
+/// A block starts inside a string.
+const STARTS_INSIDE: u8 = 2;
 
 /// One 64-byte block's bits: quotes, backslashes and control characters (below 0x20).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,28 +46,77 @@ impl Quotes {
     /// the last string is not closed.
     pub(crate) fn find(bytes: &[u8]) -> Option<Self> {
         let mut bits = Vec::with_capacity(bytes.len() / 64 + 1);
-        let mut backslash_blocks = Vec::with_capacity(bytes.len() / 64 + 1);
+        let mut blocks = Vec::with_capacity(bytes.len() / 64 + 1);
         let mut carry = Carry::default();
-        let blocks = bytes.chunks_exact(64);
-        let tail = blocks.remainder();
-        for (n, block) in blocks.enumerate() {
-            let block: &[u8; 64] = block.try_into().ok()?;
+        let mut classify = |offset: usize, block: &[u8; 64], carry: &mut Carry| {
             let masks = masks(block);
-            backslash_blocks.push(masks.backslash != 0);
-            bits.push(step(bytes, n * 64, masks, &mut carry)?);
+            let inside = if carry.inside == 0 { 0 } else { STARTS_INSIDE };
+            let backslash = if masks.backslash == 0 { 0 } else { BACKSLASH };
+            blocks.push(inside | backslash);
+            bits.push(step(bytes, offset, masks, carry)?);
+            Some(())
+        };
+        let whole = bytes.chunks_exact(64);
+        let tail = whole.remainder();
+        for (n, block) in whole.enumerate() {
+            classify(n * 64, block.try_into().ok()?, &mut carry)?;
         }
         if !tail.is_empty() {
-            // Spaces are none of the bytes looked for, so padding changes nothing.
-            let mut block = [b' '; 64];
-            block.get_mut(..tail.len())?.copy_from_slice(tail);
-            let masks = masks(&block);
-            backslash_blocks.push(masks.backslash != 0);
-            bits.push(step(bytes, bytes.len() - tail.len(), masks, &mut carry)?);
+            classify(bytes.len() - tail.len(), &padded(tail)?, &mut carry)?;
         }
-        (carry.inside == 0 && !carry.escape).then_some(Quotes {
-            bits,
-            backslash_blocks,
-        })
+        (carry.inside == 0 && !carry.escape).then_some(Quotes { bits, blocks })
+    }
+
+    /// Where the object or array whose opening bracket is at `start` ends: one past its
+    /// closing bracket, found by counting the brackets outside strings, 64 bytes at a time.
+    /// This does not check the text between them; a reader that reads the value and stops
+    /// elsewhere has found it wrong. `None` when `start` is not an opening bracket outside a
+    /// string, or it is never closed.
+    pub(crate) fn container_end(&self, bytes: &[u8], start: usize) -> Option<usize> {
+        let first = start / 64;
+        let mut carry = if self.blocks.get(first)? & STARTS_INSIDE == 0 {
+            0
+        } else {
+            u64::MAX
+        };
+        let mut depth = 0u32;
+        for n in first..self.bits.len() {
+            let quotes = *self.bits.get(n)?;
+            let (open, close) = match bytes.get(n * 64..n * 64 + 64) {
+                Some(block) => brackets(block.try_into().ok()?),
+                None => brackets(&padded(bytes.get(n * 64..)?)?),
+            };
+            let inside = prefix_xor(quotes) ^ carry;
+            carry = if inside >> 63 == 1 { u64::MAX } else { 0 };
+            let from = if n == first {
+                u64::MAX << (start % 64)
+            } else {
+                u64::MAX
+            };
+            let (open, close) = (open & !inside & from, close & !inside & from);
+            if n == first && open & 1 << (start % 64) == 0 {
+                return None;
+            }
+            if depth > close.count_ones() {
+                // The container cannot close in this block.
+                depth = depth + open.count_ones() - close.count_ones();
+                continue;
+            }
+            let mut rest = open | close;
+            while rest != 0 {
+                let at = rest.trailing_zeros();
+                if open >> at & 1 == 1 {
+                    depth += 1;
+                } else {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(n * 64 + at as usize + 1);
+                    }
+                }
+                rest &= rest - 1;
+            }
+        }
+        None
     }
 
     /// The position of the first string-delimiting quote after `at`.
@@ -85,10 +139,18 @@ impl Quotes {
     pub(crate) fn may_have_backslash(&self, start: usize, end: usize) -> bool {
         start < end
             && self
-                .backslash_blocks
+                .blocks
                 .get(start / 64..=(end - 1) / 64)
-                .is_none_or(|blocks| blocks.contains(&true))
+                .is_none_or(|blocks| blocks.iter().any(|b| b & BACKSLASH != 0))
     }
+}
+
+/// The last, short block of a document, padded with spaces, which are none of the bytes
+/// looked for.
+fn padded(tail: &[u8]) -> Option<[u8; 64]> {
+    let mut block = [b' '; 64];
+    block.get_mut(..tail.len())?.copy_from_slice(tail);
+    Some(block)
 }
 
 /// The delimiting quotes of one block, given its masks and what the previous block carried.
@@ -184,6 +246,47 @@ fn masks(block: &[u8; 64]) -> Masks {
     masks
 }
 
+/// One block's opening brackets (`{`, `[`) and closing ones (`}`, `]`), strings not excluded.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn brackets(block: &[u8; 64]) -> (u64, u64) {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    // `[` and `{`, `]` and `}` differ only in bit 5.
+    let bit5 = set_splat_i8_m128i(0x20);
+    let open = set_splat_i8_m128i(b'{' as i8);
+    let close = set_splat_i8_m128i(b'}' as i8);
+    let (mut opens, mut closes) = (0, 0);
+    for (n, part) in block.chunks_exact(16).enumerate() {
+        let Ok(part) = <&[u8; 16]>::try_from(part) else {
+            continue;
+        };
+        let folded = bitor_m128i(load_unaligned_m128i(part), bit5);
+        let bits = |m| u64::from(move_mask_i8_m128i(m) as u16) << (16 * n);
+        opens |= bits(cmp_eq_mask_i8_m128i(folded, open));
+        closes |= bits(cmp_eq_mask_i8_m128i(folded, close));
+    }
+    (opens, closes)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn brackets(block: &[u8; 64]) -> (u64, u64) {
+    portable_brackets(block)
+}
+
+/// [`brackets`] one byte at a time.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn portable_brackets(block: &[u8; 64]) -> (u64, u64) {
+    let (mut opens, mut closes) = (0, 0);
+    for (i, &b) in block.iter().enumerate() {
+        opens |= u64::from(matches!(b, b'{' | b'[')) << i;
+        closes |= u64::from(matches!(b, b'}' | b']')) << i;
+    }
+    (opens, closes)
+}
+
 #[cfg(not(target_arch = "x86_64"))]
 fn masks(block: &[u8; 64]) -> Masks {
     portable_masks(block)
@@ -232,6 +335,34 @@ mod tests {
             i += 1;
         }
         (!inside).then_some(found)
+    }
+
+    /// Where the container opening at `start` ends, found by walking one byte at a time;
+    /// `None` when `start` is not an opening bracket outside a string, or it is never closed.
+    fn reference_end(bytes: &[u8], start: usize) -> Option<usize> {
+        let (mut inside, mut i, mut depth) = (false, 0, 0u32);
+        while let Some(&b) = bytes.get(i) {
+            if i == start && (inside || !matches!(b, b'{' | b'[')) {
+                return None;
+            }
+            match b {
+                b'"' => inside = !inside,
+                // The escaped byte is part of a string.
+                b'\\' if i + 1 == start => return None,
+                b'\\' => i += 1,
+                _ if inside || i < start => {}
+                b'{' | b'[' => depth += 1,
+                _ if matches!(b, b'}' | b']') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        None
     }
 
     fn positions(quotes: &Quotes, len: usize) -> Vec<usize> {
@@ -283,6 +414,27 @@ mod tests {
     }
 
     #[test]
+    fn containers_end_at_their_own_closing_bracket() {
+        for pad in 0..70 {
+            let text = format!(
+                "{}{{\"a]\": [1, {{\"}}\": \"\\\"[\"}}], \"b\": {{}}, \"{}\": [[]]}} ]",
+                " ".repeat(pad),
+                "x".repeat(pad * 3)
+            );
+            let bytes = text.as_bytes();
+            let quotes = Quotes::find(bytes).expect("valid strings");
+            for start in 0..bytes.len() {
+                assert_eq!(
+                    quotes.container_end(bytes, start),
+                    reference_end(bytes, start),
+                    "{start} in {text}"
+                );
+            }
+            assert_eq!(quotes.container_end(bytes, pad), Some(text.len() - 2));
+        }
+    }
+
+    #[test]
     fn a_long_string_is_crossed_in_one_jump() {
         let text = format!("[\"{}\", 1]", "x".repeat(1000));
         let quotes = Quotes::find(text.as_bytes()).expect("valid");
@@ -321,12 +473,26 @@ mod tests {
         }
 
         #[test]
+        fn container_ends_match_a_byte_by_byte_walk(text in proptest::collection::vec(
+            prop_oneof![Just(b'"'), Just(b'\\'), Just(b'{'), Just(b'}'), Just(b'['), Just(b']'),
+                        Just(b'a'), Just(b' ')],
+            0..300,
+        )) {
+            if let Some(quotes) = Quotes::find(&text) {
+                for start in 0..text.len() {
+                    prop_assert_eq!(quotes.container_end(&text, start), reference_end(&text, start));
+                }
+            }
+        }
+
+        #[test]
         fn vector_masks_match_the_portable_ones(block in proptest::array::uniform32(any::<u8>()),
                                                   more in proptest::array::uniform32(any::<u8>())) {
             let mut whole = [0u8; 64];
             whole[..32].copy_from_slice(&block);
             whole[32..].copy_from_slice(&more);
             prop_assert_eq!(masks(&whole), portable_masks(&whole));
+            prop_assert_eq!(brackets(&whole), portable_brackets(&whole));
         }
     }
 }

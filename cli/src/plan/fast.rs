@@ -7,6 +7,10 @@
 //! reads the text with serde instead, which decides what the unusual text means or explains
 //! why it is wrong. So serde stays the definition of what is accepted, and this is a shortcut
 //! that must agree with it (tests and the fuzz target compare the two).
+//!
+//! A large plan's `planned_values` is read on a second thread while this one reads the rest:
+//! its end is found by counting brackets, which takes a fraction of the time reading it does,
+//! and the second thread's reader must stop exactly there.
 
 use std::borrow::Cow;
 
@@ -16,17 +20,75 @@ use super::document::{
     Change, Document, Mask, Module, RawResource, ResourceChange, ResourceValues, Values,
 };
 use crate::fields::{Fields, prefix};
-use crate::json::Cursor;
+use crate::json::{Cursor, Quotes};
 
 /// Deeper module nesting than this is left to serde, which limits its own recursion.
 const MAX_MODULE_DEPTH: usize = 32;
 
+/// From a document this large on, `planned_values` is read on a second thread while this one
+/// reads the rest, mostly `resource_changes`: the two are about the same size, and a thread
+/// costs far less than reading a megabyte.
+const TWO_THREADS_FROM: usize = 1 << 20;
+
 /// The document in `text`, or `None` when the text is not of the usual shape.
 pub(super) fn read(text: &str) -> Option<Document<'_>> {
-    let mut cursor = Cursor::new(text)?;
-    let mut document = Document::default();
-    let mut seen = Seen::default();
-    cursor.object(|c, name| match name.as_ref() {
+    read_sharing(text, TWO_THREADS_FROM)
+}
+
+/// [`read`], with `planned_values` on a second thread from `two_threads_from` bytes on. Its
+/// end is found by counting brackets, so the rest can be read meanwhile; the second thread's
+/// reader, which checks the value, must stop exactly there.
+fn read_sharing(text: &str, two_threads_from: usize) -> Option<Document<'_>> {
+    let quotes = Quotes::find(text.as_bytes())?;
+    let mut cursor = Cursor::new(text, &quotes);
+    std::thread::scope(|scope| {
+        let mut document = Document::default();
+        let mut seen = Seen::default();
+        let mut helper = None;
+        cursor.object(|c, name| match name.as_ref() {
+            "planned_values" if text.len() >= two_threads_from && c.next_byte()? == b'{' => {
+                seen.first(1)?;
+                let (start, end) = c.locate()?;
+                let there = c.elsewhere(start);
+                match std::thread::Builder::new()
+                    .spawn_scoped(scope, move || values_ending_at(there, end))
+                {
+                    Ok(handle) => helper = Some(handle),
+                    // No thread to be had: read it here.
+                    Err(_) => {
+                        let planned = values_ending_at(c.elsewhere(start), end)?;
+                        document.planned_values = Some(planned);
+                    }
+                }
+                Some(())
+            }
+            _ => member(c, &name, &mut document, &mut seen),
+        })?;
+        cursor.finish()?;
+        if let Some(handle) = helper {
+            let planned = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            document.planned_values = Some(planned?);
+        }
+        Some(document)
+    })
+}
+
+/// The values object at the cursor, which must end at byte `end`.
+fn values_ending_at<'a>(mut c: Cursor<'a, '_>, end: usize) -> Option<Values<'a>> {
+    let read = values(&mut c)?;
+    (c.position() == end).then_some(read)
+}
+
+/// One top-level member, read into `document`.
+fn member<'a>(
+    c: &mut Cursor<'a, '_>,
+    name: &str,
+    document: &mut Document<'a>,
+    seen: &mut Seen,
+) -> Option<()> {
+    match name {
         "format_version" => {
             seen.first(0)?;
             document.format_version = c.optional(|c| c.string().map(Cow::into_owned))?;
@@ -57,9 +119,7 @@ pub(super) fn read(text: &str) -> Option<Document<'_>> {
             Some(())
         }
         _ => c.skip(),
-    })?;
-    cursor.finish()?;
-    Some(document)
+    }
 }
 
 /// Which members of a struct have been read: serde refuses a struct with a repeated member.
@@ -73,7 +133,7 @@ impl Seen {
     }
 }
 
-fn values<'a>(c: &mut Cursor<'a>) -> Option<Values<'a>> {
+fn values<'a>(c: &mut Cursor<'a, '_>) -> Option<Values<'a>> {
     let mut values = Values::default();
     let mut seen = Seen::default();
     c.object(|c, name| match name.as_ref() {
@@ -87,7 +147,7 @@ fn values<'a>(c: &mut Cursor<'a>) -> Option<Values<'a>> {
     Some(values)
 }
 
-fn module<'a>(c: &mut Cursor<'a>, depth: usize) -> Option<Module<'a>> {
+fn module<'a>(c: &mut Cursor<'a, '_>, depth: usize) -> Option<Module<'a>> {
     if depth > MAX_MODULE_DEPTH {
         return None;
     }
@@ -119,7 +179,7 @@ fn module<'a>(c: &mut Cursor<'a>, depth: usize) -> Option<Module<'a>> {
 }
 
 /// One resource; like serde's visitor for it, a repeated member's last value wins.
-fn resource<'a>(c: &mut Cursor<'a>) -> Option<RawResource<'a>> {
+fn resource<'a>(c: &mut Cursor<'a, '_>) -> Option<RawResource<'a>> {
     let (mut address, mut mode, mut kind, mut name) = (None, None, None, None);
     let mut values = ResourceValues::Absent;
     c.object(|c, member| {
@@ -157,7 +217,7 @@ fn resource<'a>(c: &mut Cursor<'a>) -> Option<RawResource<'a>> {
 }
 
 /// An object's members, each value kept as checked text.
-fn fields<'a>(c: &mut Cursor<'a>) -> Option<Fields<'a>> {
+fn fields<'a>(c: &mut Cursor<'a, '_>) -> Option<Fields<'a>> {
     let mut members = Vec::with_capacity(16);
     c.object(|c, name| {
         members.push((prefix(&name), name, c.raw()?));
@@ -166,7 +226,7 @@ fn fields<'a>(c: &mut Cursor<'a>) -> Option<Fields<'a>> {
     Some(Fields::sorted(members))
 }
 
-fn resource_change<'a>(c: &mut Cursor<'a>) -> Option<ResourceChange<'a>> {
+fn resource_change<'a>(c: &mut Cursor<'a, '_>) -> Option<ResourceChange<'a>> {
     let (mut address, mut kind, mut change) = (None, None, Change::default());
     let mut seen = Seen::default();
     c.object(|c, name| match name.as_ref() {
@@ -209,7 +269,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::super::{Document, Plan};
-    use super::read;
+    use super::{read, read_sharing};
 
     const SEEDS: [&str; 3] = [
         include_str!("../../../fuzz/seeds/plan_reader/two_databases.json"),
@@ -218,10 +278,13 @@ mod tests {
     ];
 
     /// The plan each reader makes of `text`, as text to compare; `None` from the fast reader
-    /// means it left the document to serde.
+    /// means it left the document to serde. The fast reader must read it the same on one
+    /// thread and on two.
     fn both(text: &str) -> (Option<String>, Option<String>) {
         let reduce = |document: Document<'_>| format!("{:?}", Plan::reduce("p", document));
         let fast = read(text).map(reduce);
+        let shared = read_sharing(text, 0).map(reduce);
+        assert_eq!(fast, shared, "one thread and two read {text} differently");
         let serde = serde_json::from_str::<Document<'_>>(text).ok().map(reduce);
         (fast, serde)
     }
@@ -243,8 +306,14 @@ mod tests {
             r#"{"values": {"root_module": {"resources": [{"address": "a", "type": "aws_db_instance", "values": 5}]}}}"#,
             r#"{"resource_changes": null}"#,
             r#"{"values": {"root_module": {}}} trailing"#,
+            r#"{"planned_values": {"root_module": {"resources": [}]}}"#,
+            r#"{"planned_values": {"root_module": {}}, "planned_values": {}}"#,
+            r#"{"planned_values": {"root_module": {"resources": [1 2]}}, "resource_changes": []}"#,
+            r#"{"prior_state": {"a": tru}, "resource_changes": []}"#,
+            r#"{"planned_values": {"root_module": {}}, "resource_changes": [{"address": "a"]}"#,
         ] {
             assert!(read(text).is_none(), "{text}");
+            assert!(read_sharing(text, 0).is_none(), "{text}");
         }
     }
 
