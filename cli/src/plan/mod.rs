@@ -150,7 +150,7 @@ impl<'a> Plan<'a> {
                 detail: detail.to_owned(),
             });
         };
-        let unknown: HashMap<Cow<'a, str>, Mask<'a>> = document
+        let unknown: HashMap<Cow<'a, str>, Taken<'a>> = document
             .resource_changes
             .into_iter()
             .filter(|c| {
@@ -158,7 +158,11 @@ impl<'a> Plan<'a> {
                     .as_deref()
                     .is_none_or(|k| INSPECTED_TYPES.contains(&k))
             })
-            .filter_map(|c| c.change.after_unknown.map(|u| (c.address, u)))
+            .filter_map(|c| {
+                c.change
+                    .after_unknown
+                    .map(|u| (c.address, Taken::Waiting(u)))
+            })
             .collect();
         let config = document.configuration.unwrap_or_default();
         let root = if is_plan {
@@ -187,10 +191,18 @@ impl<'a> Plan<'a> {
     }
 }
 
+/// A resource's `after_unknown` mask, moved to the first resource with its address. Terraform
+/// writes each address once; a document that repeats one gives the repeat a copy.
+enum Taken<'a> {
+    Waiting(Mask<'a>),
+    /// Moved to this resource of the output.
+    By(usize),
+}
+
 /// Walks the module tree, keeping the inspected resources.
 struct Reader<'a, 'c> {
     file: &'c str,
-    unknown: HashMap<Cow<'a, str>, Mask<'a>>,
+    unknown: HashMap<Cow<'a, str>, Taken<'a>>,
     config: &'c ConfigModule<'a>,
     /// Each configuration module's resource blocks by address, built when first needed, so
     /// finding a block is a lookup however many blocks a module has. Keyed by the module's
@@ -220,10 +232,23 @@ impl<'a, 'c> Reader<'a, 'c> {
                 }
                 ResourceValues::Not(found) => return Err(not_values(file, &values_path, found)),
             };
-            let mask = match self.unknown.get(raw.address.as_ref()) {
+            let taken = self
+                .unknown
+                .get_mut(raw.address.as_ref())
+                .map(|entry| std::mem::replace(entry, Taken::By(self.out.len())));
+            let mask = match taken {
                 None => Fields::default(),
-                Some(Mask::Fields(fields)) => fields.clone(),
-                Some(&Mask::Raw(mask)) => Fields::split(mask).map_err(|found| {
+                Some(Taken::By(first)) => {
+                    if let Some(entry) = self.unknown.get_mut(raw.address.as_ref()) {
+                        *entry = Taken::By(first);
+                    }
+                    self.out
+                        .get(first)
+                        .map(|r| r.unknown.clone())
+                        .unwrap_or_default()
+                }
+                Some(Taken::Waiting(Mask::Fields(fields))) => fields,
+                Some(Taken::Waiting(Mask::Raw(mask))) => Fields::split(mask).map_err(|found| {
                     InputError::structure(
                         file,
                         format!(
@@ -323,5 +348,27 @@ pub fn strip_index(address: &str) -> &str {
     match address.find('[') {
         Some(at) if address.ends_with(']') => &address[..at],
         _ => address,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Plan;
+
+    #[test]
+    fn a_repeated_address_gets_the_same_mask() {
+        let text = r#"{"planned_values": {"root_module": {"resources": [
+            {"address": "aws_db_instance.a", "type": "aws_db_instance", "values": {"port": 1}},
+            {"address": "aws_db_instance.a", "type": "aws_db_instance", "values": {"port": 2}},
+            {"address": "aws_db_instance.b", "type": "aws_db_instance", "values": {"port": 3}}
+        ]}}, "resource_changes": [{"address": "aws_db_instance.a", "type": "aws_db_instance",
+            "change": {"after_unknown": {"arn": true}}}]}"#;
+        let plan = Plan::parse("p", text.as_bytes()).expect("a plan");
+        let unknown: Vec<bool> = plan
+            .resources
+            .iter()
+            .map(|r| r.unknown.get("arn").is_some())
+            .collect();
+        assert_eq!(unknown, [true, true, false]);
     }
 }
