@@ -35,36 +35,112 @@ struct Masks {
 
 /// What a block hands on to the next: whether it ended inside a string, and whether its last
 /// byte is a backslash that escapes the next block's first byte.
-#[derive(Default)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Carry {
     inside: u64,
     escape: bool,
 }
 
+/// From a document of this many blocks (1 MiB) on, its two halves are classified on two
+/// threads.
+const TWO_THREADS_FROM: usize = 1 << 14;
+
+/// What classifying a run of blocks found besides their bits: what its last block carries, and
+/// whether a control character sits inside a string, as the run was read and as it would be
+/// read had it started on the other side of a quote.
+struct Run {
+    carry: Carry,
+    control_in_string: bool,
+    control_if_flipped: bool,
+}
+
 impl Quotes {
     /// Classifies `bytes`; `None` when a string holds a control character or a bad escape, or
     /// the last string is not closed.
+    ///
+    /// A large document's second half is classified on a second thread as if it started
+    /// outside a string. Where a quote is and what a backslash escapes do not depend on that,
+    /// only which bytes are inside strings; so when the first half ends inside a string the
+    /// second half's bits stand, and only its control-character verdict and its block flags
+    /// are taken the other way round. A first half ending on an escaping backslash (rare) has
+    /// the second half classified again.
     pub(crate) fn find(bytes: &[u8]) -> Option<Self> {
-        let mut bits = Vec::with_capacity(bytes.len() / 64 + 1);
-        let mut blocks = Vec::with_capacity(bytes.len() / 64 + 1);
-        let mut carry = Carry::default();
-        let mut classify = |offset: usize, block: &[u8; 64], carry: &mut Carry| {
-            let masks = masks(block);
-            let inside = if carry.inside == 0 { 0 } else { STARTS_INSIDE };
-            let backslash = if masks.backslash == 0 { 0 } else { BACKSLASH };
-            blocks.push(inside | backslash);
-            bits.push(step(bytes, offset, masks, carry)?);
-            Some(())
+        Self::find_sharing(bytes, TWO_THREADS_FROM)
+    }
+
+    /// [`Quotes::find`], on two threads from `two_threads_from` blocks on.
+    fn find_sharing(bytes: &[u8], two_threads_from: usize) -> Option<Self> {
+        let blocks = bytes.len().div_ceil(64);
+        // Pages the runs do not write are never touched.
+        let mut quotes = Quotes {
+            bits: vec![0; blocks],
+            blocks: vec![0; blocks],
         };
-        let whole = bytes.chunks_exact(64);
-        let tail = whole.remainder();
-        for (n, block) in whole.enumerate() {
-            classify(n * 64, block.try_into().ok()?, &mut carry)?;
+        let middle = if blocks >= two_threads_from {
+            blocks / 2
+        } else {
+            blocks
+        };
+        let (bits, rest_bits) = quotes.bits.split_at_mut(middle);
+        let (flags, rest_flags) = quotes.blocks.split_at_mut(middle);
+        let (first, second) = std::thread::scope(|scope| {
+            let helper = (middle < blocks)
+                .then(|| {
+                    std::thread::Builder::new()
+                        .spawn_scoped(scope, || {
+                            classify(bytes, middle, rest_bits, rest_flags, Carry::default())
+                        })
+                        .ok()
+                })
+                .flatten();
+            let first = classify(bytes, 0, bits, flags, Carry::default());
+            let second = helper.map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            (first, second)
+        });
+        let first = first?;
+        let (mut carry, mut control) = (first.carry, first.control_in_string);
+        if middle < blocks {
+            let (rest_bits, rest_flags) = (
+                quotes.bits.get_mut(middle..)?,
+                quotes.blocks.get_mut(middle..)?,
+            );
+            let second = match second {
+                // Classified in place, as the first half left it.
+                Some(_) | None if carry.escape => {
+                    let again = classify(bytes, middle, rest_bits, rest_flags, carry)?;
+                    control |= again.control_in_string;
+                    again.carry
+                }
+                Some(second) => {
+                    let second = second?;
+                    if carry.inside == 0 {
+                        control |= second.control_in_string;
+                        second.carry
+                    } else {
+                        control |= second.control_if_flipped;
+                        for flag in rest_flags.iter_mut() {
+                            *flag ^= STARTS_INSIDE;
+                        }
+                        Carry {
+                            inside: !second.carry.inside,
+                            ..second.carry
+                        }
+                    }
+                }
+                // No thread to be had.
+                None => {
+                    let here = classify(bytes, middle, rest_bits, rest_flags, carry)?;
+                    control |= here.control_in_string;
+                    here.carry
+                }
+            };
+            carry = second;
         }
-        if !tail.is_empty() {
-            classify(bytes.len() - tail.len(), &padded(tail)?, &mut carry)?;
-        }
-        (carry.inside == 0 && !carry.escape).then_some(Quotes { bits, blocks })
+        (!control && carry.inside == 0 && !carry.escape).then_some(quotes)
     }
 
     /// Where the object or array whose opening bracket is at `start` ends: one past its
@@ -145,6 +221,36 @@ impl Quotes {
     }
 }
 
+/// Classifies the blocks from `first` on into `bits` and `flags` (one each per block), starting
+/// with `carry`; `None` at a bad escape.
+fn classify(
+    bytes: &[u8],
+    first: usize,
+    bits: &mut [u64],
+    flags: &mut [u8],
+    mut carry: Carry,
+) -> Option<Run> {
+    let (mut control_in_string, mut control_if_flipped) = (false, false);
+    for (n, (bit, flag)) in (first..).zip(bits.iter_mut().zip(flags.iter_mut())) {
+        let masks = match bytes.get(n * 64..n * 64 + 64) {
+            Some(block) => masks(block.try_into().ok()?),
+            None => masks(&padded(bytes.get(n * 64..)?)?),
+        };
+        let inside = if carry.inside == 0 { 0 } else { STARTS_INSIDE };
+        let backslash = if masks.backslash == 0 { 0 } else { BACKSLASH };
+        *flag = inside | backslash;
+        let (quotes, inside) = step(bytes, n * 64, masks, &mut carry)?;
+        control_in_string |= masks.control & inside != 0;
+        control_if_flipped |= masks.control & !inside != 0;
+        *bit = quotes;
+    }
+    Some(Run {
+        carry,
+        control_in_string,
+        control_if_flipped,
+    })
+}
+
 /// The last, short block of a document, padded with spaces, which are none of the bytes
 /// looked for.
 fn padded(tail: &[u8]) -> Option<[u8; 64]> {
@@ -153,9 +259,10 @@ fn padded(tail: &[u8]) -> Option<[u8; 64]> {
     Some(block)
 }
 
-/// The delimiting quotes of one block, given its masks and what the previous block carried.
+/// The delimiting quotes of one block and which of its bytes are inside strings, given its
+/// masks and what the previous block carried; `None` at a bad escape.
 #[inline]
-fn step(bytes: &[u8], offset: usize, masks: Masks, carry: &mut Carry) -> Option<u64> {
+fn step(bytes: &[u8], offset: usize, masks: Masks, carry: &mut Carry) -> Option<(u64, u64)> {
     let escaped = if masks.backslash == 0 && !carry.escape {
         0
     } else {
@@ -173,7 +280,7 @@ fn step(bytes: &[u8], offset: usize, masks: Masks, carry: &mut Carry) -> Option<
     // Bit i: inside a string at byte i (an opening quote counts as inside, a closing one not).
     let inside = prefix_xor(quotes) ^ carry.inside;
     carry.inside = if inside >> 63 == 1 { u64::MAX } else { 0 };
-    (masks.control & inside == 0).then_some(quotes)
+    Some((quotes, inside))
 }
 
 /// Bit i: the XOR of bits 0 to i.
@@ -372,7 +479,15 @@ mod tests {
     }
 
     fn check(text: &[u8]) {
-        let found = Quotes::find(text).map(|q| positions(&q, text.len()));
+        let whole = Quotes::find(text);
+        let halves = Quotes::find_sharing(text, 0);
+        assert_eq!(
+            halves.as_ref().map(|q| (&q.bits, &q.blocks)),
+            whole.as_ref().map(|q| (&q.bits, &q.blocks)),
+            "halves: {:?}",
+            String::from_utf8_lossy(text)
+        );
+        let found = whole.map(|q| positions(&q, text.len()));
         assert_eq!(
             found,
             reference(text),
@@ -392,6 +507,23 @@ mod tests {
                 r#""a\"b\\\\\"c""#,
             ] {
                 check(format!("{spaces}{body}").as_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn halves_meeting_inside_a_string_or_an_escape() {
+        for at in 60..200 {
+            let long = "x".repeat(at);
+            for text in [
+                format!("[\"{long}\", \"a\"]"),
+                format!("[\"{long}\\\\\", \"a\"]"),
+                format!("[\"{long}\\\"\", \"b\"]"),
+                format!("[\"{long}\tb\"]"),
+                format!("[\"{long}\", \n\"b\"]"),
+                format!("[\"{long}\\q\"]"),
+            ] {
+                check(text.as_bytes());
             }
         }
     }
