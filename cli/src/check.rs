@@ -47,6 +47,36 @@ pub fn check_plan_with_policies(
         Some(policies) => judge(&index, &plan.resources, options, Some(policies))?,
         None => judge_on_two_threads(&index, &plan.resources, options)?,
     };
+    let kind = if plan.is_plan { "plan" } else { "state" };
+    // The reports own their strings: the plan is only freed now, a large one on a second
+    // thread while its reports are put together.
+    let large = plan.resources.len() >= TWO_THREADS_FROM;
+    drop(index);
+    std::thread::scope(|scope| {
+        let freed = large
+            .then(|| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || drop(plan))
+                    .ok()
+            })
+            .flatten();
+        let report = report(file, kind, options, judged);
+        if let Some(handle) = freed {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+        Ok(report)
+    })
+}
+
+/// The report of judged subjects, those under one address joined.
+fn report(
+    file: &str,
+    kind: &'static str,
+    options: &CheckOptions,
+    judged: Vec<ResourceReport>,
+) -> Report {
     let mut resources: Vec<ResourceReport> = Vec::with_capacity(judged.len());
     let mut positions: HashMap<String, usize> = HashMap::default();
     for report in judged {
@@ -59,8 +89,7 @@ pub fn check_plan_with_policies(
             }
         }
     }
-    let kind = if plan.is_plan { "plan" } else { "state" };
-    Ok(Report::new(file, kind, options.today, resources))
+    Report::new(file, kind, options.today, resources)
 }
 
 /// From this many resources on, the second half of a plan is judged on a second thread. The

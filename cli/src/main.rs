@@ -190,7 +190,11 @@ fn run(command: Command) -> Result<(String, u8), InputError> {
                     render_text(&report, colour)
                 }
             };
-            Ok((output, u8::try_from(report.exit_code).unwrap_or(1)))
+            let code = u8::try_from(report.exit_code).unwrap_or(1);
+            // The process ends once the output is written; freeing a large report's thousands
+            // of strings one by one would only delay that.
+            std::mem::forget(report);
+            Ok((output, code))
         }
     }
 }
