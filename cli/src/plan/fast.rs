@@ -21,6 +21,7 @@ use super::document::{
 };
 use crate::fields::{Fields, prefix};
 use crate::json::{Cursor, Quotes};
+use crate::raw::Raw;
 
 /// Deeper module nesting than this is left to serde, which limits its own recursion.
 const MAX_MODULE_DEPTH: usize = 32;
@@ -106,8 +107,11 @@ fn member<'a>(
         }
         "resource_changes" => {
             seen.first(3)?;
+            let mut scratch = Vec::new();
             c.array(|c| {
-                document.resource_changes.push(resource_change(c)?);
+                document
+                    .resource_changes
+                    .push(resource_change(c, &mut scratch)?);
                 Some(())
             })
         }
@@ -139,7 +143,7 @@ fn values<'a>(c: &mut Cursor<'a, '_>) -> Option<Values<'a>> {
     c.object(|c, name| match name.as_ref() {
         "root_module" => {
             seen.first(0)?;
-            values.root_module = module(c, 0)?;
+            values.root_module = module(c, 0, &mut Vec::new())?;
             Some(())
         }
         _ => c.skip(),
@@ -147,7 +151,11 @@ fn values<'a>(c: &mut Cursor<'a, '_>) -> Option<Values<'a>> {
     Some(values)
 }
 
-fn module<'a>(c: &mut Cursor<'a, '_>, depth: usize) -> Option<Module<'a>> {
+fn module<'a>(
+    c: &mut Cursor<'a, '_>,
+    depth: usize,
+    scratch: &mut Vec<Member<'a>>,
+) -> Option<Module<'a>> {
     if depth > MAX_MODULE_DEPTH {
         return None;
     }
@@ -162,14 +170,16 @@ fn module<'a>(c: &mut Cursor<'a, '_>, depth: usize) -> Option<Module<'a>> {
         "resources" => {
             seen.first(1)?;
             c.array(|c| {
-                module.resources.push(resource(c)?);
+                module.resources.push(resource(c, scratch)?);
                 Some(())
             })
         }
         "child_modules" => {
             seen.first(2)?;
             c.array(|c| {
-                module.child_modules.push(self::module(c, depth + 1)?);
+                module
+                    .child_modules
+                    .push(self::module(c, depth + 1, scratch)?);
                 Some(())
             })
         }
@@ -179,7 +189,7 @@ fn module<'a>(c: &mut Cursor<'a, '_>, depth: usize) -> Option<Module<'a>> {
 }
 
 /// One resource; like serde's visitor for it, a repeated member's last value wins.
-fn resource<'a>(c: &mut Cursor<'a, '_>) -> Option<RawResource<'a>> {
+fn resource<'a>(c: &mut Cursor<'a, '_>, scratch: &mut Vec<Member<'a>>) -> Option<RawResource<'a>> {
     let (mut address, mut mode, mut kind, mut name) = (None, None, None, None);
     let mut values = ResourceValues::Absent;
     c.object(|c, member| {
@@ -191,7 +201,7 @@ fn resource<'a>(c: &mut Cursor<'a, '_>) -> Option<RawResource<'a>> {
             "values" => {
                 values = match kind.as_deref() {
                     Some(k) if INSPECTED_TYPES.contains(&k) => match c.next_byte()? {
-                        b'{' => ResourceValues::Fields(fields(c)?),
+                        b'{' => ResourceValues::Fields(fields(c, scratch)?),
                         // Anything else is an error serde words better.
                         _ if c.null()? => ResourceValues::Fields(Fields::default()),
                         _ => return None,
@@ -216,17 +226,27 @@ fn resource<'a>(c: &mut Cursor<'a, '_>) -> Option<RawResource<'a>> {
     })
 }
 
-/// An object's members, each value kept as checked text.
-fn fields<'a>(c: &mut Cursor<'a, '_>) -> Option<Fields<'a>> {
-    let mut members = Vec::with_capacity(16);
+/// A member of an object being split: its name's [`prefix`], its name and its value's text.
+type Member<'a> = (u64, Cow<'a, str>, Raw<'a>);
+
+/// An object's members, each value kept as checked text. They are gathered in `scratch`, which
+/// the caller reuses from object to object, and then copied to a list of their exact number:
+/// growing each list from small would copy it several times and leave it up to half empty.
+fn fields<'a>(c: &mut Cursor<'a, '_>, scratch: &mut Vec<Member<'a>>) -> Option<Fields<'a>> {
+    scratch.clear();
     c.object(|c, name| {
-        members.push((prefix(&name), name, c.raw()?));
+        scratch.push((prefix(&name), name, c.raw()?));
         Some(())
     })?;
+    let mut members = Vec::with_capacity(scratch.len());
+    members.append(scratch);
     Some(Fields::sorted(members))
 }
 
-fn resource_change<'a>(c: &mut Cursor<'a, '_>) -> Option<ResourceChange<'a>> {
+fn resource_change<'a>(
+    c: &mut Cursor<'a, '_>,
+    scratch: &mut Vec<Member<'a>>,
+) -> Option<ResourceChange<'a>> {
     let (mut address, mut kind, mut change) = (None, None, Change::default());
     let mut seen = Seen::default();
     c.object(|c, name| match name.as_ref() {
@@ -247,7 +267,7 @@ fn resource_change<'a>(c: &mut Cursor<'a, '_>) -> Option<ResourceChange<'a>> {
                 "after_unknown" => {
                     seen.first(0)?;
                     change.after_unknown = match c.next_byte()? {
-                        b'{' => Some(Mask::Fields(fields(c)?)),
+                        b'{' => Some(Mask::Fields(fields(c, scratch)?)),
                         _ => c.optional(|c| c.raw().map(Mask::Raw))?,
                     };
                     Some(())
