@@ -134,6 +134,8 @@ fn judge(
 ) -> Result<Vec<ResourceReport>, InputError> {
     let mut reports = Vec::with_capacity(resources.len());
     for resource in resources {
+        resource.values.preload();
+        resource.unknown.preload();
         for target in index.targets(resource)? {
             let tier = options.tier.or(target.tier).unwrap_or(Tier::Production);
             let mut results = evaluate(&target, tier, options);

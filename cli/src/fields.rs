@@ -87,6 +87,18 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Reads each member's name and the start of its value once, in order. The rules read a
+    /// resource's attributes long after the parser wrote them, one lookup at a time, each
+    /// waiting on memory; reading them together first lets the processor fetch many at once,
+    /// and the lookups that follow find them in cache.
+    pub fn preload(&self) {
+        let first = |text: &str| u64::from(text.as_bytes().first().copied().unwrap_or(0));
+        let sum = self.members.iter().fold(0, |sum, (prefix, name, raw)| {
+            sum ^ prefix ^ first(name) ^ first(raw.get())
+        });
+        std::hint::black_box(sum);
+    }
+
     /// The number of distinct members.
     pub fn len(&self) -> usize {
         self.members.len()
