@@ -42,32 +42,25 @@ pub fn check_plan_with_policies(
     policies: Option<&mut PolicySet>,
 ) -> Result<Report, InputError> {
     let plan = Plan::parse(file, input)?;
-    let index = subjects::Index::new(file, &plan)?;
+    check_parsed(file, &plan, options, policies)
+}
+
+/// [`check_plan_with_policies`] for a document already read. The plan stays the caller's: a
+/// command that exits once it has written the report need not free a large plan piece by
+/// piece first.
+pub fn check_parsed(
+    file: &str,
+    plan: &Plan<'_>,
+    options: &CheckOptions,
+    policies: Option<&mut PolicySet>,
+) -> Result<Report, InputError> {
+    let index = subjects::Index::new(file, plan)?;
     let judged = match policies {
         Some(policies) => judge(&index, &plan.resources, options, Some(policies))?,
         None => judge_on_two_threads(&index, &plan.resources, options)?,
     };
     let kind = if plan.is_plan { "plan" } else { "state" };
-    // The reports own their strings: the plan is only freed now, a large one on a second
-    // thread while its reports are put together.
-    let large = plan.resources.len() >= TWO_THREADS_FROM;
-    drop(index);
-    std::thread::scope(|scope| {
-        let freed = large
-            .then(|| {
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, move || drop(plan))
-                    .ok()
-            })
-            .flatten();
-        let report = report(file, kind, options, judged);
-        if let Some(handle) = freed {
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        }
-        Ok(report)
-    })
+    Ok(report(file, kind, options, judged))
 }
 
 /// The report of judged subjects, those under one address joined.

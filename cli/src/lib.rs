@@ -26,5 +26,5 @@ pub mod subjects;
 pub mod vocabulary;
 pub mod waivers;
 
-pub use check::{CheckOptions, check_plan, check_plan_with_policies};
+pub use check::{CheckOptions, check_parsed, check_plan, check_plan_with_policies};
 pub use error::InputError;

@@ -8,9 +8,10 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use dbrail_cli::plan::Plan;
 use dbrail_cli::rego::PolicySet;
 use dbrail_cli::report::{render_gitlab, render_json, render_junit, render_sarif, render_text};
-use dbrail_cli::{CheckOptions, InputError, catalogue, check_plan_with_policies, waivers};
+use dbrail_cli::{CheckOptions, InputError, catalogue, check_parsed, waivers};
 use dbrail_rules::{Date, Tier};
 
 const USAGE: &str = "\
@@ -177,8 +178,9 @@ fn run(command: Command) -> Result<(String, u8), InputError> {
                 today: given.unwrap_or_else(today),
                 waivers: entries,
             };
-            let report =
-                check_plan_with_policies(&plan, &read(&plan)?, &options, policies.as_mut())?;
+            let input = read(&plan)?;
+            let parsed = Plan::parse(&plan, &input)?;
+            let report = check_parsed(&plan, &parsed, &options, policies.as_mut())?;
             let output = match format.as_str() {
                 "json" => render_json(&report),
                 "sarif" => render_sarif(&report),
@@ -191,8 +193,9 @@ fn run(command: Command) -> Result<(String, u8), InputError> {
                 }
             };
             let code = u8::try_from(report.exit_code).unwrap_or(1);
-            // The process ends once the output is written; freeing a large report's thousands
-            // of strings one by one would only delay that.
+            // The process ends once the output is written; freeing a large plan and its report
+            // (tens of thousands of strings and lists) one by one would only delay that.
+            std::mem::forget(parsed);
             std::mem::forget(report);
             Ok((output, code))
         }
