@@ -299,14 +299,12 @@ impl<'a, 'q> Cursor<'a, 'q> {
 }
 
 /// The contents of a string with escapes. Plans escape the quotes of instance keys
-/// (`module.db["x"]`), which this decodes directly; `\\u` escapes are left to serde_json.
+/// (`module.db["x"]`), which this decodes directly; a string with a `\u` escape is left to
+/// serde_json.
 fn unescape(whole: &str) -> Option<String> {
-    if whole.contains("\\u") {
-        return serde_json::from_str(whole).ok();
-    }
     let mut rest = whole.get(1..whole.len().checked_sub(1)?)?;
     let mut out = String::with_capacity(rest.len());
-    while let Some(at) = rest.find('\\') {
+    while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
         out.push_str(rest.get(..at)?);
         out.push(match rest.as_bytes().get(at + 1)? {
             b'"' => '"',
@@ -317,6 +315,7 @@ fn unescape(whole: &str) -> Option<String> {
             b'n' => '\n',
             b'r' => '\r',
             b't' => '\t',
+            b'u' => return serde_json::from_str(whole).ok(),
             _ => return None,
         });
         rest = rest.get(at + 2..)?;
