@@ -76,9 +76,6 @@ pub(crate) fn attrs<'a>(file: &'a str, resource: &'a Resource<'a>) -> Attrs<'a> 
     )
 }
 
-/// From this many resources on, the index is built on two threads.
-const TWO_THREADS_FROM: usize = 256;
-
 /// What joining resources needs from the whole plan: parameter groups, cluster instances, backup
 /// vaults and backup selections, each indexed once so that building a target is linear in the
 /// plan's size.
@@ -94,34 +91,13 @@ pub struct Index<'p> {
 impl<'p> Index<'p> {
     /// Indexes a plan.
     pub fn new(file: &'p str, plan: &'p Plan<'p>) -> Result<Self, InputError> {
-        // The parameter groups take as long as the rest together: for a large plan they are
-        // indexed on a second thread. Errors are still reported in the same order.
-        std::thread::scope(|scope| {
-            let helper = (plan.resources.len() >= TWO_THREADS_FROM)
-                .then(|| {
-                    std::thread::Builder::new()
-                        .spawn_scoped(scope, || groups::cluster_groups(file, plan))
-                        .ok()
-                })
-                .flatten();
-            let instances = aws_cluster::Instances::index(file, plan);
-            let vaults = backup::Vaults::index(file, plan);
-            let selections = coverage::Selections::index(file, plan);
-            let sources = snapshot::Sources::index(file, plan);
-            let groups = match helper {
-                Some(handle) => handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                None => groups::cluster_groups(file, plan),
-            };
-            Ok(Self {
-                file,
-                groups: groups?,
-                instances: instances?,
-                vaults: vaults?,
-                selections: selections?,
-                sources: sources?,
-            })
+        Ok(Self {
+            file,
+            groups: groups::cluster_groups(file, plan)?,
+            instances: aws_cluster::Instances::index(file, plan)?,
+            vaults: backup::Vaults::index(file, plan)?,
+            selections: coverage::Selections::index(file, plan)?,
+            sources: snapshot::Sources::index(file, plan)?,
         })
     }
 
