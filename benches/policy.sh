@@ -57,25 +57,33 @@ fi
 
 dbrail_version=$("$BIN" policy rules --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["rules"]))' 2>/dev/null || echo "?")
 
-rows=()
+# Every plan is written (and flushed to disk) before anything is timed, and dbrail runs on
+# all of them before checkov runs at all: the kernel writing a fresh plan back, or a minute of
+# checkov just before, would otherwise land in dbrail's timings.
 for n in $SIZES; do
-  plan=$WORK/plan-$n.json
-  python3 "$HERE/policy_plan.py" "$n" "$plan"
-  bytes=$(stat -c %s "$plan")
-  read -r d_ms _ d_kib _ < <(measure "$RUNS" -- "$BIN" policy check "$plan")
-  c_ms="" c_kib=""
+  python3 "$HERE/policy_plan.py" "$n" "$WORK/plan-$n.json"
+done
+sync
+declare -A d_ms d_kib c_ms c_kib
+for n in $SIZES; do
+  read -r d_ms[$n] _ d_kib[$n] _ < <(measure "$RUNS" -- "$BIN" policy check "$WORK/plan-$n.json")
+done
+for n in $SIZES; do
   if [ -n "$CHECKOV_BIN" ] && [ "$n" -gt "$CHECKOV_MAX" ]; then
     checkov_note="checkov not run above $CHECKOV_MAX databases (BENCH_CHECKOV_MAX_DATABASES)"
   elif [ -n "$CHECKOV_BIN" ]; then
     if out=$(measure "$CHECKOV_RUNS" -- "$CHECKOV_BIN" --quiet --compact --skip-download \
-               --framework terraform_plan -f "$plan" 2>&1); then
-      read -r c_ms _ c_kib _ <<<"$out"
+               --framework terraform_plan -f "$WORK/plan-$n.json" 2>&1); then
+      read -r c_ms[$n] _ c_kib[$n] _ <<<"$out"
     else
       checkov_note="checkov failed on $n databases: ${out: -300}"
     fi
   fi
-  rows+=("$n $bytes $d_ms $d_kib ${c_ms:--} ${c_kib:--}")
-  rm -f "$plan"
+done
+rows=()
+for n in $SIZES; do
+  bytes=$(stat -c %s "$WORK/plan-$n.json")
+  rows+=("$n $bytes ${d_ms[$n]} ${d_kib[$n]} ${c_ms[$n]:--} ${c_kib[$n]:--}")
 done
 
 python3 - "$checkov_note" "$checkov_version" "$dbrail_version" "${rows[@]}" <<'PY'
