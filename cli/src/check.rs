@@ -216,11 +216,16 @@ fn evaluate(target: &Target, tier: Tier, options: &CheckOptions) -> Vec<Entry> {
     let applied = applicable(target, options);
     let context = dbrail_rules::Context::new(tier, options.today).with_waivers(&applied.waivers);
     let outcomes = dbrail_rules::evaluate(&target.subject, &context);
-    outcomes
-        .iter()
-        .filter(|o| !target.skipped_rules.contains(&o.rule_id()))
-        .map(|o| entry(target, &applied, o))
-        .collect()
+    // Sized once: a filtered iterator would grow the list from four entries, copying it each
+    // time, and an entry is large.
+    let mut entries = Vec::with_capacity(outcomes.len());
+    entries.extend(
+        outcomes
+            .iter()
+            .filter(|o| !target.skipped_rules.contains(&o.rule_id()))
+            .map(|o| entry(target, &applied, o)),
+    );
+    entries
 }
 
 /// The catalogue by id, as outcomes spell it; built once, since every outcome looks its rule

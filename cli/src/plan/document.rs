@@ -10,8 +10,8 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
 
-use super::INSPECTED_TYPES;
 use super::config::Configuration;
+use super::is_inspected;
 use crate::fields::{Fields, ObjectOr, Text};
 use crate::raw::Raw;
 
@@ -66,10 +66,6 @@ pub(super) enum ResourceValues<'a> {
     Raw(Raw<'a>),
 }
 
-fn inspected(kind: &str) -> bool {
-    INSPECTED_TYPES.contains(&kind)
-}
-
 impl<'de: 'a, 'a> Deserialize<'de> for RawResource<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(RawResourceVisitor)
@@ -96,7 +92,7 @@ impl<'de> Visitor<'de> for RawResourceVisitor {
                 "name" => name = map.next_value::<Option<Text<'de>>>()?.map(|t| t.0),
                 "values" => {
                     values = match kind.as_deref() {
-                        Some(k) if inspected(k) => match map.next_value()? {
+                        Some(k) if is_inspected(k) => match map.next_value()? {
                             ObjectOr::Object(fields) => ResourceValues::Fields(fields),
                             ObjectOr::Not(kind) => ResourceValues::Not(kind),
                         },

@@ -14,11 +14,11 @@
 
 use std::borrow::Cow;
 
-use super::INSPECTED_TYPES;
 use super::config::Configuration;
 use super::document::{
     Change, Document, Mask, Module, RawResource, ResourceChange, ResourceValues, Values,
 };
+use super::is_inspected;
 use crate::fields::{Fields, prefix};
 use crate::json::{Cursor, Quotes};
 use crate::raw::Raw;
@@ -37,8 +37,8 @@ pub(super) fn read(text: &str) -> Option<Document<'_>> {
 }
 
 /// [`read`], with `planned_values` on a second thread from `two_threads_from` bytes on. Its
-/// end is found by counting brackets, so the rest can be read meanwhile; the second thread's
-/// reader, which checks the value, must stop exactly there.
+/// end is found here by counting brackets, so the rest can be read meanwhile; the second
+/// thread's reader, which checks the value, must stop exactly there.
 fn read_sharing(text: &str, two_threads_from: usize) -> Option<Document<'_>> {
     let quotes = Quotes::find(text.as_bytes())?;
     let mut cursor = Cursor::new(text, &quotes);
@@ -49,37 +49,38 @@ fn read_sharing(text: &str, two_threads_from: usize) -> Option<Document<'_>> {
         cursor.object(|c, name| match name.as_ref() {
             "planned_values" if text.len() >= two_threads_from && c.next_byte()? == b'{' => {
                 seen.first(1)?;
-                let (start, end) = c.locate()?;
-                let there = c.elsewhere(start);
-                match std::thread::Builder::new()
-                    .spawn_scoped(scope, move || values_ending_at(there, end))
+                let there = c.elsewhere(c.position());
+                // The helper starts first: finding the end is this thread's work too.
+                match std::thread::Builder::new().spawn_scoped(scope, move || values_and_end(there))
                 {
-                    Ok(handle) => helper = Some(handle),
-                    // No thread to be had: read it here.
-                    Err(_) => {
-                        let planned = values_ending_at(c.elsewhere(start), end)?;
-                        document.planned_values = Some(planned);
+                    Ok(handle) => {
+                        let (_, end) = c.locate()?;
+                        helper = Some((handle, end));
                     }
+                    // No thread to be had: read it here.
+                    Err(_) => document.planned_values = Some(values(c)?),
                 }
                 Some(())
             }
             _ => member(c, &name, &mut document, &mut seen),
         })?;
         cursor.finish()?;
-        if let Some(handle) = helper {
-            let planned = handle
+        if let Some((handle, end)) = helper {
+            let (planned, ended) = handle
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            document.planned_values = Some(planned?);
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            // The helper's reader checked the value; it must end where the rest was read from.
+            (ended == end).then_some(())?;
+            document.planned_values = Some(planned);
         }
         Some(document)
     })
 }
 
-/// The values object at the cursor, which must end at byte `end`.
-fn values_ending_at<'a>(mut c: Cursor<'a, '_>, end: usize) -> Option<Values<'a>> {
+/// The values object at the cursor, and the byte after it.
+fn values_and_end<'a>(mut c: Cursor<'a, '_>) -> Option<(Values<'a>, usize)> {
     let read = values(&mut c)?;
-    (c.position() == end).then_some(read)
+    Some((read, c.position()))
 }
 
 /// One top-level member, read into `document`.
@@ -200,7 +201,7 @@ fn resource<'a>(c: &mut Cursor<'a, '_>, scratch: &mut Vec<Member<'a>>) -> Option
             "name" => name = c.optional(Cursor::string)?,
             "values" => {
                 values = match kind.as_deref() {
-                    Some(k) if INSPECTED_TYPES.contains(&k) => match c.next_byte()? {
+                    Some(k) if is_inspected(k) => match c.next_byte()? {
                         b'{' => ResourceValues::Fields(fields(c, scratch)?),
                         // Anything else is an error serde words better.
                         _ if c.null()? => ResourceValues::Fields(Fields::default()),

@@ -28,8 +28,22 @@ use self::errors::{describe, json_path, syntax};
 use crate::error::InputError;
 use crate::fields::Fields;
 
-/// The resource types the policy command inspects; others are skipped unparsed.
-pub const INSPECTED_TYPES: &[&str] = &[
+/// Declares the inspected types once, as a list and as a test compiled to a `match`.
+macro_rules! inspected_types {
+    ($($kind:literal),* $(,)?) => {
+        /// The resource types the policy command inspects; others are skipped unparsed.
+        pub const INSPECTED_TYPES: &[&str] = &[$($kind),*];
+
+        /// Whether the policy command inspects resources of type `kind`. Every resource of a
+        /// plan is tested, some twice; a `match` tells most types apart by their length alone,
+        /// where searching the list compares each name in turn.
+        pub fn is_inspected(kind: &str) -> bool {
+            matches!(kind, $($kind)|*)
+        }
+    };
+}
+
+inspected_types![
     "dbrail_cluster",
     "dbrail_parameter_baseline",
     "dbrail_access_role",
@@ -153,11 +167,7 @@ impl<'a> Plan<'a> {
         let unknown: HashMap<Cow<'a, str>, Taken<'a>> = document
             .resource_changes
             .into_iter()
-            .filter(|c| {
-                c.kind
-                    .as_deref()
-                    .is_none_or(|k| INSPECTED_TYPES.contains(&k))
-            })
+            .filter(|c| c.kind.as_deref().is_none_or(is_inspected))
             .filter_map(|c| {
                 c.change
                     .after_unknown
@@ -220,7 +230,7 @@ impl<'a, 'c> Reader<'a, 'c> {
         let module_address = module.address.unwrap_or_default();
         let module_config = without_keys(&module_address);
         for (index, raw) in module.resources.into_iter().enumerate() {
-            if !INSPECTED_TYPES.contains(&raw.kind.as_ref()) {
+            if !is_inspected(&raw.kind) {
                 continue;
             }
             let values_path = format!("{path}.resources[{index}].values");
@@ -353,7 +363,24 @@ pub fn strip_index(address: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::Plan;
+    use super::{INSPECTED_TYPES, Plan, is_inspected};
+
+    #[test]
+    fn the_inspected_test_and_list_agree() {
+        for kind in INSPECTED_TYPES {
+            assert!(is_inspected(kind), "{kind}");
+            assert!(!is_inspected(&kind[1..]), "{kind} without its first letter");
+            assert!(!is_inspected(&format!("{kind}s")), "{kind} plus a letter");
+        }
+        for other in [
+            "",
+            "aws_instance",
+            "aws_rds_cluster_endpoint",
+            "AWS_RDS_CLUSTER",
+        ] {
+            assert!(!is_inspected(other), "{other}");
+        }
+    }
 
     #[test]
     fn a_repeated_address_gets_the_same_mask() {

@@ -19,10 +19,12 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 
 /// Evaluates every rule that applies to the subject, in catalogue order.
 pub fn evaluate(subject: &Subject, context: &Context<'_>) -> Vec<Outcome> {
-    RULES
-        .iter()
-        .flat_map(|rule| rule.evaluate(subject, context))
-        .collect()
+    // Most rules give one outcome when they apply: one list of that size is never regrown.
+    let mut outcomes = Vec::with_capacity(RULES.len());
+    for rule in RULES.iter() {
+        outcomes.extend(rule.evaluate(subject, context));
+    }
+    outcomes
 }
 
 #[cfg(test)]
