@@ -7,7 +7,7 @@ OS_ARCH := $(shell uname -s | tr '[:upper:]' '[:lower:]')_$(shell uname -m | sed
 PLUGIN_DIR ?= $(HOME)/.terraform.d/plugins
 PROVIDER_PATH := registry.terraform.io/dbrail/dbrail/$(VERSION)/$(OS_ARCH)
 
-.PHONY: demo test lint unit acceptance build install deps bench clean release docs
+.PHONY: demo test lint unit acceptance build cli install deps bench clean release docs
 
 ## demo: build, start the embedded emulator, apply the examples, print their outputs, clean up
 demo: deps
@@ -33,6 +33,11 @@ acceptance: deps
 
 build:
 	cargo build --release -p terraform-provider-dbrail
+
+## cli: the `dbrail` command, optimised as a whole program (profile release-cli), in
+## target/release-cli/dbrail
+cli:
+	cargo build --profile release-cli -p dbrail-cli
 
 ## install: lay the provider out as a filesystem mirror so a plain `terraform init` finds it
 install: build
@@ -66,9 +71,8 @@ docs:
 .PHONY: bench-policy fuzz
 
 ## bench-policy: `dbrail policy check` against checkov on generated plans of 10 to 10,000 databases
-bench-policy:
-	cargo build --release -p dbrail-cli
-	bash benches/policy.sh target/release/dbrail
+bench-policy: cli
+	bash benches/policy.sh target/release-cli/dbrail
 
 ## fuzz: each fuzz target (value codec, plan reader, waivers parser) for FUZZ_SECONDS (default 30)
 fuzz:

@@ -21,9 +21,9 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
-BIN=${1:-$ROOT/target/release/dbrail}
+BIN=${1:-$ROOT/target/release-cli/dbrail}
 if [ ! -x "$BIN" ]; then
-  echo "usage: $0 [dbrail binary]   (default target/release/dbrail: run \`cargo build --release -p dbrail-cli\`)" >&2
+  echo "usage: $0 [dbrail binary]   (default target/release-cli/dbrail: run \`make cli\`)" >&2
   exit 2
 fi
 BIN=$(realpath "$BIN")

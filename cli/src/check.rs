@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use dbrail_rules::{AttrPath, Date, Outcome, PathStep, Rule, Tier, Waiver};
 use rustc_hash::FxHashMap as HashMap;
@@ -85,14 +86,18 @@ fn report(
     Report::new(file, kind, options.today, resources)
 }
 
-/// From this many resources on, the second half of a plan is judged on a second thread. The
-/// subjects only read the plan and its index, and a thread costs far less than judging a few
-/// hundred resources.
+/// From this many resources on, a plan is judged on two threads. The subjects only read the
+/// plan and its index, and a thread costs far less than judging a few hundred resources.
 const TWO_THREADS_FROM: usize = 256;
 
-/// [`judge`] without custom rules, the plan's second half on a second thread when it is large;
-/// the reports come back in plan order, and the first error in plan order wins, as when judged
-/// on one thread.
+/// The resources a thread takes at a time when two judge a plan.
+const CHUNK: usize = 32;
+
+/// [`judge`] without custom rules, on two threads when the plan is large. Each thread takes
+/// the next chunk of resources until none is left, so neither waits on the other when some
+/// resources cost more to judge (clusters more than instances) or when one thread is
+/// descheduled. The reports come back in plan order, and the first error in plan order wins,
+/// as when judged on one thread.
 fn judge_on_two_threads(
     index: &subjects::Index<'_>,
     resources: &[Resource<'_>],
@@ -101,21 +106,38 @@ fn judge_on_two_threads(
     if resources.len() < TWO_THREADS_FROM {
         return judge(index, resources, options, None);
     }
-    let (first, second) = resources.split_at(resources.len() / 2);
-    std::thread::scope(|scope| {
-        let helper =
-            std::thread::Builder::new().spawn_scoped(scope, || judge(index, second, options, None));
-        let mut reports = judge(index, first, options, None)?;
-        let rest = match helper {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
-            // No thread to be had: judge the rest here.
-            Err(_) => judge(index, second, options, None)?,
-        };
-        reports.extend(rest);
-        Ok(reports)
-    })
+    let chunks: Vec<&[Resource<'_>]> = resources.chunks(CHUNK).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let at = next.fetch_add(1, Ordering::Relaxed);
+            let Some(chunk) = chunks.get(at) else {
+                return done;
+            };
+            done.push((at, judge(index, chunk, options, None)));
+        }
+    };
+    let mut done = std::thread::scope(|scope| {
+        let helper = std::thread::Builder::new().spawn_scoped(scope, work);
+        // Without a second thread, this one takes every chunk.
+        let mut done = work();
+        if let Ok(handle) = helper {
+            done.extend(
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        done
+    });
+    // Chunks were taken in plan order; put them back in it.
+    done.sort_unstable_by_key(|(at, _)| *at);
+    let mut reports = Vec::with_capacity(resources.len());
+    for (_, judged) in done {
+        reports.extend(judged?);
+    }
+    Ok(reports)
 }
 
 /// The report of each subject of `resources`, in order (a baseline's two subjects separately).
@@ -362,16 +384,21 @@ fn custom_entry(target: &Target, finding: CustomFinding, options: &CheckOptions)
 mod tests {
     use super::*;
 
-    /// A plan of `count` instances, every third one without encryption.
-    fn plan_text(count: usize) -> String {
+    /// A plan of `count` instances, every third one without encryption; those listed in
+    /// `unreadable` say "yes" where a boolean belongs.
+    fn plan_text(count: usize, unreadable: &[usize]) -> String {
         let resources: Vec<String> = (0..count)
             .map(|i| {
+                let encrypted = if unreadable.contains(&i) {
+                    r#""yes""#.to_owned()
+                } else {
+                    (i % 3 != 0).to_string()
+                };
                 format!(
                     r#"{{"address": "aws_db_instance.db{i}", "mode": "managed",
                         "type": "aws_db_instance", "name": "db{i}",
                         "values": {{"identifier": "db{i}", "engine": "postgres",
-                                    "storage_encrypted": {}}}}}"#,
-                    i % 3 != 0
+                                    "storage_encrypted": {encrypted}}}}}"#
                 )
             })
             .collect();
@@ -381,16 +408,33 @@ mod tests {
         )
     }
 
-    #[test]
-    fn two_threads_judge_as_one_does() {
-        let text = plan_text(TWO_THREADS_FROM + 45);
-        let plan = Plan::parse("p", text.as_bytes()).expect("a plan");
-        let index = subjects::Index::new("p", &plan).expect("an index");
-        let options = CheckOptions {
+    fn options() -> CheckOptions {
+        CheckOptions {
             tier: None,
             today: Date::new(2026, 11, 23).expect("a date"),
             waivers: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn two_threads_report_the_first_error_in_plan_order() {
+        // Errors in two chunks, the later one met first by whichever thread takes it.
+        let text = plan_text(TWO_THREADS_FROM + 45, &[CHUNK * 7 + 3, CHUNK * 2 + 5]);
+        let plan = Plan::parse("p", text.as_bytes()).expect("a plan");
+        let index = subjects::Index::new("p", &plan).expect("an index");
+        let one = judge(&index, &plan.resources, &options(), None).map(|_| ());
+        let two = judge_on_two_threads(&index, &plan.resources, &options()).map(|_| ());
+        let one = one.expect_err("an unreadable attribute").to_string();
+        assert!(one.contains("resources[69]"), "{one}");
+        assert_eq!(Err(one), two.map_err(|e| e.to_string()));
+    }
+
+    #[test]
+    fn two_threads_judge_as_one_does() {
+        let text = plan_text(TWO_THREADS_FROM + 45, &[]);
+        let plan = Plan::parse("p", text.as_bytes()).expect("a plan");
+        let index = subjects::Index::new("p", &plan).expect("an index");
+        let options = options();
         let summary = |reports: Vec<ResourceReport>| -> Vec<(String, Vec<(String, Status)>)> {
             reports
                 .into_iter()
