@@ -16,11 +16,70 @@ use serde_json::value::RawValue;
 use crate::raw::Raw;
 
 /// The members of one JSON object, by name, each as raw JSON text.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Fields<'a> {
     /// Sorted by name (stable, so among repeated names the last one wins, as in a parsed
     /// object), each with its [`prefix`].
-    members: Vec<(u64, Cow<'a, str>, Raw<'a>)>,
+    members: Members<'a>,
+}
+
+/// A member as the reader found it: its name's [`prefix`], its name and its value's text.
+pub(crate) type Member<'a> = (u64, Cow<'a, str>, Raw<'a>);
+
+/// The sorted members, in one of two forms.
+#[derive(Clone)]
+enum Members<'a> {
+    /// Names as spans of the text they were read from: 32 bytes a member instead of 48. A plan
+    /// of a thousand databases has over a hundred thousand members, and writing fresh memory is
+    /// a large part of what a check costs. A name is read from the text only when its prefix
+    /// ties with the one looked up.
+    Spans {
+        text: &'a str,
+        list: Vec<Spanned<'a>>,
+    },
+    /// Any list with a name that is not in the text (one with escapes, decoded), or read by
+    /// serde, which does not say where its text lies.
+    Loose(Vec<Member<'a>>),
+}
+
+impl Default for Members<'_> {
+    fn default() -> Self {
+        Members::Loose(Vec::new())
+    }
+}
+
+/// A member whose name is a span of a text.
+#[derive(Debug, Clone, Copy)]
+struct Spanned<'a> {
+    prefix: u64,
+    name: Span,
+    value: Raw<'a>,
+}
+
+/// Where a part of a text lies in it; texts of 4 GiB and more keep their members loose.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+impl Span {
+    /// Where `part`, a slice of `text`, lies in it; `None` if it is not a slice of `text`.
+    fn of(text: &str, part: &str) -> Option<Span> {
+        let start = part.as_ptr().addr().checked_sub(text.as_ptr().addr())?;
+        let end = start.checked_add(part.len())?;
+        (end <= text.len()).then_some(Span {
+            start: u32::try_from(start).ok()?,
+            len: u32::try_from(part.len()).ok()?,
+        })
+    }
+
+    /// The part of `text` this span covers.
+    fn in_text(self, text: &str) -> &str {
+        let start = self.start as usize;
+        text.get(start..start + self.len as usize)
+            .unwrap_or_default()
+    }
 }
 
 /// A name's first eight bytes, big-endian and zero-padded. Ordering by prefix, then by the
@@ -52,21 +111,11 @@ impl<'a> Fields<'a> {
         let Some(members) = raw.members() else {
             return Err(raw.kind());
         };
-        Ok(Self::sorted(
-            members
-                .into_iter()
-                .map(|(name, value)| (prefix(&name), name, value))
-                .collect(),
-        ))
-    }
-
-    /// The members an object's reader found, in document order, each with its [`prefix`].
-    pub(crate) fn sorted(mut members: Vec<(u64, Cow<'a, str>, Raw<'a>)>) -> Self {
-        // Terraform writes members sorted; anything else is sorted here once.
-        if !members.is_sorted_by(|a, b| (a.0, &a.1) <= (b.0, &b.1)) {
-            members.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let mut gatherer = Gatherer::new(raw.get());
+        for (name, value) in members {
+            gatherer.push(name, value);
         }
-        Fields { members }
+        Ok(gatherer.finish())
     }
 
     /// [`Fields::split`], with anything but an object read as no members.
@@ -77,13 +126,25 @@ impl<'a> Fields<'a> {
 
     /// The raw text of member `name`.
     pub fn get(&self, name: &str) -> Option<Raw<'a>> {
-        let wanted = prefix(name);
-        let end = self
-            .members
-            .partition_point(|(p, key, _)| *p < wanted || (*p == wanted && key.as_ref() <= name));
-        match end.checked_sub(1).and_then(|last| self.members.get(last)) {
-            Some((_, key, raw)) if key == name => Some(*raw),
-            _ => None,
+        match &self.members {
+            Members::Spans { text, list } => {
+                let at = last_named(
+                    list.len(),
+                    name,
+                    |at| list.get(at).map_or(0, |m| m.prefix),
+                    |at| list.get(at).map_or("", |m| m.name.in_text(text)),
+                )?;
+                Some(list.get(at)?.value)
+            }
+            Members::Loose(list) => {
+                let at = last_named(
+                    list.len(),
+                    name,
+                    |at| list.get(at).map_or(0, |m| m.0),
+                    |at| list.get(at).map_or("", |m| m.1.as_ref()),
+                )?;
+                list.get(at).map(|m| m.2)
+            }
         }
     }
 
@@ -93,21 +154,146 @@ impl<'a> Fields<'a> {
     /// and the lookups that follow find them in cache.
     pub fn preload(&self) {
         let first = |text: &str| u64::from(text.as_bytes().first().copied().unwrap_or(0));
-        let sum = self.members.iter().fold(0, |sum, (prefix, name, raw)| {
-            sum ^ prefix ^ first(name) ^ first(raw.get())
-        });
+        let sum = match &self.members {
+            // The prefixes in the list stand for the names.
+            Members::Spans { list, .. } => list
+                .iter()
+                .fold(0, |sum, m| sum ^ m.prefix ^ first(m.value.get())),
+            Members::Loose(list) => list.iter().fold(0, |sum, (prefix, name, raw)| {
+                sum ^ prefix ^ first(name) ^ first(raw.get())
+            }),
+        };
         std::hint::black_box(sum);
     }
 
     /// The number of distinct members.
     pub fn len(&self) -> usize {
-        self.members.len()
+        match &self.members {
+            Members::Spans { list, .. } => list.len(),
+            Members::Loose(list) => list.len(),
+        }
     }
 
     /// Whether the object has no members.
     pub fn is_empty(&self) -> bool {
-        self.members.is_empty()
+        self.len() == 0
     }
+}
+
+/// The members by name, whichever form holds them.
+impl fmt::Debug for Fields<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.members {
+            Members::Spans { text, list } => f
+                .debug_map()
+                .entries(list.iter().map(|m| (m.name.in_text(text), m.value.get())))
+                .finish(),
+            Members::Loose(list) => f
+                .debug_map()
+                .entries(list.iter().map(|(_, name, raw)| (name.as_ref(), raw.get())))
+                .finish(),
+        }
+    }
+}
+
+/// Gathers the members of one object after another, as a reader finds them in `text`: the
+/// lists are reused from object to object, and each object's members are then stored in a list
+/// of their exact number (growing a list from small would copy it several times and leave it
+/// up to half empty).
+pub(crate) struct Gatherer<'a> {
+    text: &'a str,
+    /// The members so far, while each name and value is a slice of `text`.
+    spans: Vec<Spanned<'a>>,
+    /// The members so far, once one is not.
+    loose: Vec<Member<'a>>,
+}
+
+impl<'a> Gatherer<'a> {
+    /// A gatherer of members read from `text`.
+    pub(crate) fn new(text: &'a str) -> Self {
+        Gatherer {
+            text,
+            spans: Vec::new(),
+            loose: Vec::new(),
+        }
+    }
+
+    /// The next member of the object being read.
+    pub(crate) fn push(&mut self, name: Cow<'a, str>, value: Raw<'a>) {
+        if self.loose.is_empty() {
+            let text = self.text;
+            if let Some(at) = Span::of(text, &name) {
+                self.spans.push(Spanned {
+                    prefix: prefix(&name),
+                    name: at,
+                    value,
+                });
+                return;
+            }
+            // A decoded name: this object's members are kept loose.
+            self.loose.extend(self.spans.drain(..).map(|m| {
+                let name = m.name.in_text(text);
+                (m.prefix, Cow::Borrowed(name), m.value)
+            }));
+        }
+        self.loose.push((prefix(&name), name, value));
+    }
+
+    /// The object's members; the gatherer is ready for the next object.
+    pub(crate) fn finish(&mut self) -> Fields<'a> {
+        let text = self.text;
+        let members = if self.loose.is_empty() {
+            let order = |a: &Spanned<'_>, b: &Spanned<'_>| {
+                a.prefix
+                    .cmp(&b.prefix)
+                    .then_with(|| a.name.in_text(text).cmp(b.name.in_text(text)))
+            };
+            // Terraform writes members sorted; anything else is sorted here once.
+            if !self.spans.is_sorted_by(|a, b| order(a, b).is_le()) {
+                self.spans.sort_by(order);
+            }
+            let list = self.spans.to_vec();
+            self.spans.clear();
+            Members::Spans { text, list }
+        } else {
+            sort(&mut self.loose);
+            Members::Loose(self.loose.drain(..).collect())
+        };
+        Fields { members }
+    }
+}
+
+/// Sorts members by name unless they are sorted already, as Terraform writes them; stable, so
+/// among repeated names the last one stays last.
+fn sort(members: &mut [Member<'_>]) {
+    if !members.is_sorted_by(|a, b| (a.0, &a.1) <= (b.0, &b.1)) {
+        members.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    }
+}
+
+/// The position of the last member named `name` among `len` sorted members, whose prefixes and
+/// names `prefix_at` and `name_at` give by position. Prefixes order names as the names do, so
+/// a name is read only where prefixes tie: reading one means reading the input again.
+fn last_named<'t>(
+    len: usize,
+    name: &str,
+    prefix_at: impl Fn(usize) -> u64,
+    name_at: impl Fn(usize) -> &'t str,
+) -> Option<usize> {
+    let wanted = prefix(name);
+    // The first position whose member sorts after `name` (as `partition_point` finds it).
+    let (mut low, mut high) = (0, len);
+    while low < high {
+        let middle = low + (high - low) / 2;
+        let p = prefix_at(middle);
+        if p < wanted || (p == wanted && name_at(middle) <= name) {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    let last = low.checked_sub(1)?;
+    (name_at(last) == name).then_some(last)
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
@@ -126,13 +312,15 @@ impl<'de> Visitor<'de> for FieldsVisitor {
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-        let mut members: Vec<(u64, Cow<'de, str>, Raw<'de>)> =
-            Vec::with_capacity(map.size_hint().unwrap_or(16));
+        let mut members: Vec<Member<'de>> = Vec::with_capacity(map.size_hint().unwrap_or(16));
         while let Some(Text(key)) = map.next_key()? {
             let value: &'de RawValue = map.next_value()?;
             members.push((prefix(&key), key, Raw::from(value)));
         }
-        Ok(Fields::sorted(members))
+        sort(&mut members);
+        Ok(Fields {
+            members: Members::Loose(members),
+        })
     }
 }
 
@@ -317,10 +505,36 @@ mod tests {
     }
 
     #[test]
+    fn spans_and_loose_members_read_alike() {
+        let text = r#"{"port": 5432, "engine": "aurora-postgresql", "port": 3306,
+            "performance_insights_enabled": true, "performance": null, "a": [1]}"#;
+        let value = raw(text);
+        let spans = Fields::of(&value).expect("object");
+        let loose: Fields<'_> = serde_json::from_str(text).expect("object");
+        assert!(matches!(spans.members, Members::Spans { .. }));
+        assert!(matches!(loose.members, Members::Loose(_)));
+        assert_eq!(format!("{spans:?}"), format!("{loose:?}"));
+        assert_eq!(spans.len(), loose.len());
+        for name in [
+            "port",
+            "engine",
+            "performance",
+            "performance_insights_enabled",
+            "a",
+            "b",
+        ] {
+            assert_eq!(spans.get(name), loose.get(name), "{name}");
+        }
+        assert_eq!(spans.get("port").map(Raw::get), Some("3306"));
+    }
+
+    #[test]
     fn escaped_names_are_decoded() {
-        let value = raw(r#"{"a\u0062": true}"#);
+        let value = raw(r#"{"a\u0062": true, "c": 1}"#);
         let fields = Fields::of(&value).expect("object");
+        assert!(matches!(fields.members, Members::Loose(_)));
         assert_eq!(fields.get("ab").map(Raw::get), Some("true"));
+        assert_eq!(fields.get("c").map(Raw::get), Some("1"));
     }
 
     #[test]

@@ -43,6 +43,11 @@ impl<'a, 'q> Cursor<'a, 'q> {
         }
     }
 
+    /// The whole text the cursor walks.
+    pub(crate) fn text(&self) -> &'a str {
+        self.text
+    }
+
     /// The byte the cursor is at.
     pub(crate) fn position(&self) -> usize {
         self.at

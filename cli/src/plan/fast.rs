@@ -19,9 +19,8 @@ use super::document::{
     Change, Document, Mask, Module, RawResource, ResourceChange, ResourceValues, Values,
 };
 use super::is_inspected;
-use crate::fields::{Fields, prefix};
+use crate::fields::{Fields, Gatherer};
 use crate::json::{Cursor, Quotes};
-use crate::raw::Raw;
 
 /// Deeper module nesting than this is left to serde, which limits its own recursion.
 const MAX_MODULE_DEPTH: usize = 32;
@@ -108,11 +107,11 @@ fn member<'a>(
         }
         "resource_changes" => {
             seen.first(3)?;
-            let mut scratch = Vec::new();
+            let mut gatherer = Gatherer::new(c.text());
             c.array(|c| {
                 document
                     .resource_changes
-                    .push(resource_change(c, &mut scratch)?);
+                    .push(resource_change(c, &mut gatherer)?);
                 Some(())
             })
         }
@@ -144,7 +143,7 @@ fn values<'a>(c: &mut Cursor<'a, '_>) -> Option<Values<'a>> {
     c.object(|c, name| match name.as_ref() {
         "root_module" => {
             seen.first(0)?;
-            values.root_module = module(c, 0, &mut Vec::new())?;
+            values.root_module = module(c, 0, &mut Gatherer::new(c.text()))?;
             Some(())
         }
         _ => c.skip(),
@@ -155,7 +154,7 @@ fn values<'a>(c: &mut Cursor<'a, '_>) -> Option<Values<'a>> {
 fn module<'a>(
     c: &mut Cursor<'a, '_>,
     depth: usize,
-    scratch: &mut Vec<Member<'a>>,
+    gatherer: &mut Gatherer<'a>,
 ) -> Option<Module<'a>> {
     if depth > MAX_MODULE_DEPTH {
         return None;
@@ -171,7 +170,7 @@ fn module<'a>(
         "resources" => {
             seen.first(1)?;
             c.array(|c| {
-                module.resources.push(resource(c, scratch)?);
+                module.resources.push(resource(c, gatherer)?);
                 Some(())
             })
         }
@@ -180,7 +179,7 @@ fn module<'a>(
             c.array(|c| {
                 module
                     .child_modules
-                    .push(self::module(c, depth + 1, scratch)?);
+                    .push(self::module(c, depth + 1, gatherer)?);
                 Some(())
             })
         }
@@ -190,7 +189,7 @@ fn module<'a>(
 }
 
 /// One resource; like serde's visitor for it, a repeated member's last value wins.
-fn resource<'a>(c: &mut Cursor<'a, '_>, scratch: &mut Vec<Member<'a>>) -> Option<RawResource<'a>> {
+fn resource<'a>(c: &mut Cursor<'a, '_>, gatherer: &mut Gatherer<'a>) -> Option<RawResource<'a>> {
     let (mut address, mut mode, mut kind, mut name) = (None, None, None, None);
     let mut values = ResourceValues::Absent;
     c.object(|c, member| {
@@ -202,7 +201,7 @@ fn resource<'a>(c: &mut Cursor<'a, '_>, scratch: &mut Vec<Member<'a>>) -> Option
             "values" => {
                 values = match kind.as_deref() {
                     Some(k) if is_inspected(k) => match c.next_byte()? {
-                        b'{' => ResourceValues::Fields(fields(c, scratch)?),
+                        b'{' => ResourceValues::Fields(fields(c, gatherer)?),
                         // Anything else is an error serde words better.
                         _ if c.null()? => ResourceValues::Fields(Fields::default()),
                         _ => return None,
@@ -227,26 +226,20 @@ fn resource<'a>(c: &mut Cursor<'a, '_>, scratch: &mut Vec<Member<'a>>) -> Option
     })
 }
 
-/// A member of an object being split: its name's [`prefix`], its name and its value's text.
-type Member<'a> = (u64, Cow<'a, str>, Raw<'a>);
-
-/// An object's members, each value kept as checked text. They are gathered in `scratch`, which
-/// the caller reuses from object to object, and then copied to a list of their exact number:
-/// growing each list from small would copy it several times and leave it up to half empty.
-fn fields<'a>(c: &mut Cursor<'a, '_>, scratch: &mut Vec<Member<'a>>) -> Option<Fields<'a>> {
-    scratch.clear();
-    c.object(|c, name| {
-        scratch.push((prefix(&name), name, c.raw()?));
+/// An object's members, each value kept as checked text.
+fn fields<'a>(c: &mut Cursor<'a, '_>, gatherer: &mut Gatherer<'a>) -> Option<Fields<'a>> {
+    let read = c.object(|c, name| {
+        gatherer.push(name, c.raw()?);
         Some(())
-    })?;
-    let mut members = Vec::with_capacity(scratch.len());
-    members.append(scratch);
-    Some(Fields::sorted(members))
+    });
+    // Ready for the next object either way.
+    let fields = gatherer.finish();
+    read.map(|()| fields)
 }
 
 fn resource_change<'a>(
     c: &mut Cursor<'a, '_>,
-    scratch: &mut Vec<Member<'a>>,
+    gatherer: &mut Gatherer<'a>,
 ) -> Option<ResourceChange<'a>> {
     let (mut address, mut kind, mut change) = (None, None, Change::default());
     let mut seen = Seen::default();
@@ -268,7 +261,7 @@ fn resource_change<'a>(
                 "after_unknown" => {
                     seen.first(0)?;
                     change.after_unknown = match c.next_byte()? {
-                        b'{' => Some(Mask::Fields(fields(c, scratch)?)),
+                        b'{' => Some(Mask::Fields(fields(c, gatherer)?)),
                         _ => c.optional(|c| c.raw().map(Mask::Raw))?,
                     };
                     Some(())
