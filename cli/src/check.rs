@@ -284,7 +284,7 @@ fn entry(target: &Target, applied: &Applied<'_>, outcome: &Outcome) -> Entry {
     let locate = |entry: &mut Entry, path: &AttrPath| {
         if let Some((location, reference)) = waiver_problem(applied, path) {
             entry.attribute = Some(location);
-            entry.waiver = Some(reference);
+            entry.waiver = Some(Box::new(reference));
         } else {
             let text = path.to_string();
             entry.instance_level = target.vocabulary.is_instance_level_text(&text);
@@ -331,7 +331,7 @@ fn entry(target: &Target, applied: &Applied<'_>, outcome: &Outcome) -> Entry {
                 .waivers
                 .iter()
                 .position(|w| &w.reason == reason && w.expires == *expires);
-            entry.waiver = position.and_then(|p| waiver_ref(applied, p));
+            entry.waiver = position.and_then(|p| waiver_ref(applied, p)).map(Box::new);
         }
         // `Outcome` may grow; an outcome this command does not know is shown as undecided.
         #[allow(unreachable_patterns)]
@@ -366,13 +366,13 @@ fn custom_entry(target: &Target, finding: CustomFinding, options: &CheckOptions)
         w.rule.trim().eq_ignore_ascii_case(&entry.rule) && w.covers(&target.address)
     });
     if let Some((index, w)) = waiver {
-        entry.waiver = Some(WaiverRef {
+        entry.waiver = Some(Box::new(WaiverRef {
             source: "file",
             index,
             reason: w.reason.clone(),
             owner: w.owner.clone(),
             expires: w.expires,
-        });
+        }));
         if !w.is_expired(options.today) && !w.reason.trim().is_empty() {
             entry.status = Status::Waived;
         }

@@ -89,8 +89,9 @@ pub struct Entry {
     pub fix: String,
     /// The external controls of the rule.
     pub controls: &'static [Control],
-    /// The waiver covering a waived result, or the one a waiver problem is about.
-    pub waiver: Option<WaiverRef>,
+    /// The waiver covering a waived result, or the one a waiver problem is about. Boxed: most
+    /// entries are passes, and an entry is made for every rule on every resource.
+    pub waiver: Option<Box<WaiverRef>>,
 }
 
 /// Everything about one resource.
