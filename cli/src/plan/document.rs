@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde::de::{Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
 
 use super::config::Configuration;
-use super::is_inspected;
+use super::{inspected_kind, is_inspected};
 use crate::fields::{Fields, ObjectOr, Text};
 use crate::raw::Raw;
 
@@ -48,10 +48,38 @@ pub(super) struct Module<'a> {
 /// One resource of `planned_values` (or a state's `values`).
 pub(super) struct RawResource<'a> {
     pub(super) address: Cow<'a, str>,
-    pub(super) mode: Option<Cow<'a, str>>,
-    pub(super) kind: Cow<'a, str>,
+    /// Whether `mode` is `data`.
+    pub(super) data: bool,
+    /// The type, when the policy command inspects it.
+    pub(super) inspected: Option<&'static str>,
     pub(super) name: Option<Cow<'a, str>>,
     pub(super) values: ResourceValues<'a>,
+}
+
+impl<'a> RawResource<'a> {
+    /// A resource as a reader found it. An inspected one's address and name are copied out of
+    /// the document now, while the reader has them in cache: the plan's resources are
+    /// collected after the whole document is read, when its text has long left the cache.
+    pub(super) fn new(
+        address: Cow<'a, str>,
+        mode: Option<&str>,
+        kind: &str,
+        name: Option<Cow<'a, str>>,
+        values: ResourceValues<'a>,
+    ) -> Self {
+        let inspected = inspected_kind(kind);
+        let own = |text: Cow<'a, str>| match inspected {
+            Some(_) => Cow::Owned(text.into_owned()),
+            None => text,
+        };
+        RawResource {
+            address: own(address),
+            data: mode == Some("data"),
+            inspected,
+            name: name.map(own),
+            values,
+        }
+    }
 }
 
 /// A resource's `values`, as far as they were read.
@@ -108,13 +136,15 @@ impl<'de> Visitor<'de> for RawResourceVisitor {
                 }
             }
         }
-        Ok(RawResource {
-            address: address.ok_or_else(|| M::Error::missing_field("address"))?,
-            mode,
-            kind: kind.ok_or_else(|| M::Error::missing_field("type"))?,
+        let address = address.ok_or_else(|| M::Error::missing_field("address"))?;
+        let kind = kind.ok_or_else(|| M::Error::missing_field("type"))?;
+        Ok(RawResource::new(
+            address,
+            mode.as_deref(),
+            &kind,
             name,
             values,
-        })
+        ))
     }
 }
 

@@ -18,7 +18,7 @@ use super::config::Configuration;
 use super::document::{
     Change, Document, Mask, Module, RawResource, ResourceChange, ResourceValues, Values,
 };
-use super::is_inspected;
+use super::{inspected_kind, is_inspected};
 use crate::fields::{Fields, Gatherer};
 use crate::json::{Cursor, Quotes};
 
@@ -217,13 +217,13 @@ fn resource<'a>(c: &mut Cursor<'a, '_>, gatherer: &mut Gatherer<'a>) -> Option<R
         }
         Some(())
     })?;
-    Some(RawResource {
-        address: address?,
-        mode,
-        kind: kind?,
+    Some(RawResource::new(
+        address?,
+        mode.as_deref(),
+        &kind?,
         name,
         values,
-    })
+    ))
 }
 
 /// An object's members, each value kept as checked text.
@@ -271,8 +271,17 @@ fn resource_change<'a>(
         }
         _ => c.skip(),
     })?;
+    let (address, kind) = match kind.as_deref().map(inspected_kind) {
+        // As for planned values (`RawResource::new`): the address is copied while in cache,
+        // and the type named from the list, so collecting reads neither from the document.
+        Some(Some(inspected)) => (
+            Cow::Owned(address?.into_owned()),
+            Some(Cow::Borrowed(inspected)),
+        ),
+        _ => (address?, kind),
+    };
     Some(ResourceChange {
-        address: address?,
+        address,
         kind,
         change,
     })

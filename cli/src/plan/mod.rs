@@ -34,11 +34,15 @@ macro_rules! inspected_types {
         /// The resource types the policy command inspects; others are skipped unparsed.
         pub const INSPECTED_TYPES: &[&str] = &[$($kind),*];
 
-        /// Whether the policy command inspects resources of type `kind`. Every resource of a
-        /// plan is tested, some twice; a `match` tells most types apart by their length alone,
-        /// where searching the list compares each name in turn.
-        pub fn is_inspected(kind: &str) -> bool {
-            matches!(kind, $($kind)|*)
+        /// The name of type `kind` as [`INSPECTED_TYPES`] spells it, when the policy command
+        /// inspects resources of that type. Every resource of a plan is tested, some twice; a
+        /// `match` tells most types apart by their length alone, where searching the list
+        /// compares each name in turn.
+        pub fn inspected_kind(kind: &str) -> Option<&'static str> {
+            match kind {
+                $($kind => Some($kind),)*
+                _ => None,
+            }
         }
     };
 }
@@ -68,6 +72,11 @@ inspected_types![
     "aws_db_cluster_snapshot",
     "aws_db_snapshot",
 ];
+
+/// Whether the policy command inspects resources of type `kind`.
+pub fn is_inspected(kind: &str) -> bool {
+    inspected_kind(kind).is_some()
+}
 
 /// One inspected resource, its values split into attributes.
 #[derive(Debug, Clone)]
@@ -230,9 +239,9 @@ impl<'a, 'c> Reader<'a, 'c> {
         let module_address = module.address.unwrap_or_default();
         let module_config = without_keys(&module_address);
         for (index, raw) in module.resources.into_iter().enumerate() {
-            if !is_inspected(&raw.kind) {
+            let Some(kind) = raw.inspected else {
                 continue;
-            }
+            };
             let values_path = format!("{path}.resources[{index}].values");
             let values = match raw.values {
                 ResourceValues::Fields(fields) => fields,
@@ -269,22 +278,22 @@ impl<'a, 'c> Reader<'a, 'c> {
                     )
                 })?,
             };
-            let data = raw.mode.as_deref() == Some("data");
+            let data = raw.data;
             let name = match raw.name {
                 Some(name) => name.into_owned(),
                 None => local_name(&raw.address, &module_address),
             };
             let local = if data {
-                format!("data.{}.{name}", raw.kind)
+                format!("data.{kind}.{name}")
             } else {
-                format!("{}.{name}", raw.kind)
+                format!("{kind}.{name}")
             };
             let references = self.references(&module_config, &local)?;
             self.out.push(Resource {
                 address: raw.address.into_owned(),
                 module: module_address.clone(),
                 local,
-                kind: raw.kind.into_owned(),
+                kind: kind.to_owned(),
                 data,
                 values_path,
                 values,
@@ -363,12 +372,14 @@ pub fn strip_index(address: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::{INSPECTED_TYPES, Plan, is_inspected};
+    use super::{INSPECTED_TYPES, Plan, inspected_kind, is_inspected};
 
     #[test]
     fn the_inspected_test_and_list_agree() {
         for kind in INSPECTED_TYPES {
-            assert!(is_inspected(kind), "{kind}");
+            // A copy, so the test is of the text and not of where it lies.
+            let copy = String::from(*kind);
+            assert_eq!(inspected_kind(&copy), Some(*kind));
             assert!(!is_inspected(&kind[1..]), "{kind} without its first letter");
             assert!(!is_inspected(&format!("{kind}s")), "{kind} plus a letter");
         }
