@@ -54,6 +54,8 @@ pub(super) struct RawResource<'a> {
     pub(super) inspected: Option<&'static str>,
     pub(super) name: Option<Cow<'a, str>>,
     pub(super) values: ResourceValues<'a>,
+    /// The text of `values`, checked, when the fast reader read it.
+    pub(super) values_text: Option<&'a str>,
 }
 
 impl<'a> RawResource<'a> {
@@ -78,6 +80,7 @@ impl<'a> RawResource<'a> {
             inspected,
             name: name.map(own),
             values,
+            values_text: None,
         }
     }
 }

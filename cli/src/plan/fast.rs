@@ -14,6 +14,8 @@
 
 use std::borrow::Cow;
 
+use rustc_hash::FxHashMap as HashMap;
+
 use super::config::Configuration;
 use super::document::{
     Change, Document, Mask, Module, RawResource, ResourceChange, ResourceValues, Values,
@@ -44,6 +46,7 @@ fn read_sharing(text: &str, two_threads_from: usize) -> Option<Document<'_>> {
     std::thread::scope(|scope| {
         let mut document = Document::default();
         let mut seen = Seen::default();
+        let mut located = Located::default();
         let mut helper = None;
         cursor.object(|c, name| match name.as_ref() {
             "planned_values" if text.len() >= two_threads_from && c.next_byte()? == b'{' => {
@@ -61,7 +64,7 @@ fn read_sharing(text: &str, two_threads_from: usize) -> Option<Document<'_>> {
                 }
                 Some(())
             }
-            _ => member(c, &name, &mut document, &mut seen),
+            _ => member(c, &name, &mut document, &mut seen, &mut located),
         })?;
         cursor.finish()?;
         if let Some((handle, end)) = helper {
@@ -72,8 +75,77 @@ fn read_sharing(text: &str, two_threads_from: usize) -> Option<Document<'_>> {
             (ended == end).then_some(())?;
             document.planned_values = Some(planned);
         }
+        located.check(&cursor, &document)?;
         Some(document)
     })
+}
+
+/// The planned `after` values of `resource_changes`, located by counting brackets but not yet
+/// checked. Terraform writes each as the same text as the resource's `values` in
+/// `planned_values`, which the reader checks as it splits them; comparing the two texts once
+/// both are read costs a fraction of checking the `after` text byte by byte. An `after` that
+/// differs, or has no planned values to compare with, is checked then.
+#[derive(Default)]
+struct Located<'a> {
+    afters: Vec<After<'a>>,
+}
+
+/// One located `after`: its resource's address, and where its text starts and ends.
+struct After<'a> {
+    address: Cow<'a, str>,
+    start: usize,
+    end: usize,
+}
+
+impl<'a> Located<'a> {
+    /// Checks every located `after`. `cursor` is on the document, whose planned values (or
+    /// state values) are read.
+    fn check(&self, cursor: &Cursor<'a, '_>, document: &Document<'a>) -> Option<()> {
+        if self.afters.is_empty() {
+            return Some(());
+        }
+        let mut planned = Vec::new();
+        if let Some(values) = &document.planned_values {
+            values_texts(&values.root_module, &mut planned);
+        }
+        // Terraform lists changes in the order of the planned values; an address met out of
+        // that order is looked up.
+        let mut next = 0;
+        let mut by_address: Option<HashMap<&str, &str>> = None;
+        for after in &self.afters {
+            let text = cursor.text().get(after.start..after.end)?;
+            let same = match planned.get(next) {
+                Some(&(address, values)) if address == after.address.as_ref() => {
+                    next += 1;
+                    values == text
+                }
+                _ => {
+                    by_address
+                        .get_or_insert_with(|| planned.iter().copied().collect())
+                        .get(after.address.as_ref())
+                        == Some(&text)
+                }
+            };
+            if !same {
+                let mut c = cursor.elsewhere(after.start);
+                c.skip()?;
+                (c.position() == after.end).then_some(())?;
+            }
+        }
+        Some(())
+    }
+}
+
+/// Each resource's address and `values` text, in document order.
+fn values_texts<'d, 'a>(module: &'d Module<'a>, out: &mut Vec<(&'d str, &'a str)>) {
+    for resource in &module.resources {
+        if let Some(text) = resource.values_text {
+            out.push((&resource.address, text));
+        }
+    }
+    for child in &module.child_modules {
+        values_texts(child, out);
+    }
 }
 
 /// The values object at the cursor, and the byte after it.
@@ -88,6 +160,7 @@ fn member<'a>(
     name: &str,
     document: &mut Document<'a>,
     seen: &mut Seen,
+    located: &mut Located<'a>,
 ) -> Option<()> {
     match name {
         "format_version" => {
@@ -111,7 +184,7 @@ fn member<'a>(
             c.array(|c| {
                 document
                     .resource_changes
-                    .push(resource_change(c, &mut gatherer)?);
+                    .push(resource_change(c, &mut gatherer, located)?);
                 Some(())
             })
         }
@@ -192,6 +265,7 @@ fn module<'a>(
 fn resource<'a>(c: &mut Cursor<'a, '_>, gatherer: &mut Gatherer<'a>) -> Option<RawResource<'a>> {
     let (mut address, mut mode, mut kind, mut name) = (None, None, None, None);
     let mut values = ResourceValues::Absent;
+    let mut values_text = None;
     c.object(|c, member| {
         match member.as_ref() {
             "address" => address = Some(c.string()?),
@@ -199,6 +273,8 @@ fn resource<'a>(c: &mut Cursor<'a, '_>, gatherer: &mut Gatherer<'a>) -> Option<R
             "type" => kind = Some(c.string()?),
             "name" => name = c.optional(Cursor::string)?,
             "values" => {
+                c.next_byte()?;
+                let start = c.position();
                 values = match kind.as_deref() {
                     Some(k) if is_inspected(k) => match c.next_byte()? {
                         b'{' => ResourceValues::Fields(fields(c, gatherer)?),
@@ -211,19 +287,16 @@ fn resource<'a>(c: &mut Cursor<'a, '_>, gatherer: &mut Gatherer<'a>) -> Option<R
                         ResourceValues::Absent
                     }
                     None => ResourceValues::Raw(c.raw()?),
-                }
+                };
+                values_text = c.text().get(start..c.position());
             }
             _ => c.skip()?,
         }
         Some(())
     })?;
-    Some(RawResource::new(
-        address?,
-        mode.as_deref(),
-        &kind?,
-        name,
-        values,
-    ))
+    let mut resource = RawResource::new(address?, mode.as_deref(), &kind?, name, values);
+    resource.values_text = values_text;
+    Some(resource)
 }
 
 /// An object's members, each value kept as checked text.
@@ -240,8 +313,10 @@ fn fields<'a>(c: &mut Cursor<'a, '_>, gatherer: &mut Gatherer<'a>) -> Option<Fie
 fn resource_change<'a>(
     c: &mut Cursor<'a, '_>,
     gatherer: &mut Gatherer<'a>,
+    located: &mut Located<'a>,
 ) -> Option<ResourceChange<'a>> {
     let (mut address, mut kind, mut change) = (None, None, Change::default());
+    let mut after = None;
     let mut seen = Seen::default();
     c.object(|c, name| match name.as_ref() {
         "address" => {
@@ -266,6 +341,11 @@ fn resource_change<'a>(
                     };
                     Some(())
                 }
+                // Left for later (see `Located`); a repeated one is checked now.
+                "after" if after.is_none() && c.next_byte()? == b'{' => {
+                    after = Some(c.locate()?);
+                    Some(())
+                }
                 _ => c.skip(),
             })
         }
@@ -280,6 +360,13 @@ fn resource_change<'a>(
         ),
         _ => (address?, kind),
     };
+    if let Some((start, end)) = after {
+        located.afters.push(After {
+            address: address.clone(),
+            start,
+            end,
+        });
+    }
     Some(ResourceChange {
         address,
         kind,
@@ -334,9 +421,53 @@ mod tests {
             r#"{"planned_values": {"root_module": {"resources": [1 2]}}, "resource_changes": []}"#,
             r#"{"prior_state": {"a": tru}, "resource_changes": []}"#,
             r#"{"planned_values": {"root_module": {}}, "resource_changes": [{"address": "a"]}"#,
+            // An `after` unlike the planned values is read, and this one is not JSON.
+            r#"{"planned_values": {"root_module": {"resources": [{"address": "a", "type": "t",
+                "values": {"x": 1}}]}}, "resource_changes": [{"address": "a", "type": "t",
+                "change": {"after": {"x": tru}}}]}"#,
+            r#"{"resource_changes": [{"address": "a", "change": {"after": {"x": [}}}]}"#,
         ] {
             assert!(read(text).is_none(), "{text}");
             assert!(read_sharing(text, 0).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_after_is_taken_as_checked_only_when_it_matches_the_planned_values() {
+        let plan = |after: &str, order: &str| {
+            let changes = [
+                format!(r#"{{"address": "a", "type": "t", "change": {{"after": {after}}}}}"#),
+                r#"{"address": "b", "type": "t", "change": {"after": {"y": [2]}}}"#.to_owned(),
+            ];
+            let changes = if order == "reversed" {
+                format!("{}, {}", changes[1], changes[0])
+            } else {
+                format!("{}, {}", changes[0], changes[1])
+            };
+            format!(
+                r#"{{"planned_values": {{"root_module": {{"resources": [
+                    {{"address": "a", "type": "t", "values": {{"x": 1}}}},
+                    {{"address": "b", "type": "t", "values": {{"y": [2]}}}}]}}}},
+                    "resource_changes": [{changes}]}}"#
+            )
+        };
+        for order in ["planned", "reversed"] {
+            for after in [r#"{"x": 1}"#, r#"{"x": 2}"#, r#"{"x":1}"#, "{}", "null"] {
+                let text = plan(after, order);
+                let (fast, serde) = both(&text);
+                assert!(fast.is_some(), "refused {text}");
+                assert_eq!(fast, serde);
+            }
+            for after in [
+                r#"{"x": 01}"#,
+                r#"{"x": 1,}"#,
+                r#"{"x" 1}"#,
+                r#"{"x": "\q"}"#,
+            ] {
+                let text = plan(after, order);
+                assert!(read(&text).is_none(), "took {text}");
+                assert!(read_sharing(&text, 0).is_none(), "took {text}");
+            }
         }
     }
 
