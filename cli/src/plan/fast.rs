@@ -10,7 +10,9 @@
 //!
 //! A large plan's `planned_values` is read on a second thread while this one reads the rest:
 //! its end is found by counting brackets, which takes a fraction of the time reading it does,
-//! and the second thread's reader must stop exactly there.
+//! and the second thread's reader must stop exactly there. A planned change's `after`, which
+//! Terraform writes as the same text as the resource's planned values, is only located, and
+//! compared with that text once both are read ([`Located`]).
 
 use std::borrow::Cow;
 
