@@ -528,6 +528,81 @@ mod tests {
         assert_eq!(spans.get("port").map(Raw::get), Some("3306"));
     }
 
+    proptest::proptest! {
+        /// Every form finds what a parsed object holds, the last value of a repeated name
+        /// included: spans split from a value, serde's loose list, and a reused gatherer fed
+        /// by the document reader.
+        #[test]
+        fn every_form_reads_as_a_parsed_object(
+            names in proptest::collection::vec(proptest::sample::select(&NAMES[..]), 0..12),
+            wanted in proptest::collection::vec(proptest::sample::select(&WANTED[..]), 1..6),
+        ) {
+            let members: Vec<String> =
+                names.iter().enumerate().map(|(i, name)| format!(r#""{name}": {i}"#)).collect();
+            let text = format!("{{{}}}", members.join(", "));
+            let parsed: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&text).expect("an object");
+            let value = raw(&text);
+            let spans = Fields::of(&value).expect("an object");
+            let loose: Fields<'_> = serde_json::from_str(&text).expect("an object");
+            let quotes = crate::json::Quotes::find(text.as_bytes()).expect("strings");
+            let mut cursor = crate::json::Cursor::new(&text, &quotes);
+            let mut gatherer = Gatherer::new(&text);
+            gatherer.push(Cow::Borrowed("zz"), Raw::checked("0"));
+            let _ = gatherer.finish();
+            cursor
+                .object(|c, name| {
+                    gatherer.push(name, c.raw()?);
+                    Some(())
+                })
+                .expect("an object");
+            let gathered = gatherer.finish();
+            for fields in [&spans, &loose, &gathered] {
+                proptest::prop_assert_eq!(format!("{fields:?}"), format!("{loose:?}"));
+                for name in &wanted {
+                    let found = fields.get(name).map(|raw| raw.get().to_owned());
+                    let want = parsed.get(*name).map(ToString::to_string);
+                    proptest::prop_assert_eq!(found, want, "{} in {}", name, text);
+                }
+            }
+        }
+    }
+
+    /// Names as written in the objects of `every_form_reads_as_a_parsed_object`: prefixes
+    /// that tie, escapes, and NUL bytes.
+    const NAMES: [&str; 13] = [
+        "a",
+        "ab",
+        "abcdefgh",
+        "abcdefghi",
+        "abcdefgi",
+        "",
+        "b",
+        "a\\u0062",
+        "port",
+        "performance",
+        "performance_x",
+        "\\u0000",
+        "ab\\u0000",
+    ];
+
+    /// The names that test looks up.
+    const WANTED: [&str; 13] = [
+        "a",
+        "ab",
+        "abcdefgh",
+        "abcdefghi",
+        "abcdefgi",
+        "",
+        "b",
+        "port",
+        "performance",
+        "performance_x",
+        "\0",
+        "ab\0",
+        "zz",
+    ];
+
     #[test]
     fn escaped_names_are_decoded() {
         let value = raw(r#"{"a\u0062": true, "c": 1}"#);
