@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use dbrail_rules::{AttrPath, Date, Outcome, PathStep, Rule, Tier, Waiver};
 use rustc_hash::FxHashMap as HashMap;
 
+use crate::beside;
 use crate::error::InputError;
 use crate::plan::{Plan, Resource};
 use crate::rego::{self, CustomFinding, PolicySet};
@@ -119,10 +120,10 @@ fn judge_on_two_threads(
         }
     };
     let mut done = std::thread::scope(|scope| {
-        let helper = std::thread::Builder::new().spawn_scoped(scope, work);
+        let helper = beside::spawn(scope, work);
         // Without a second thread, this one takes every chunk.
         let mut done = work();
-        if let Ok(handle) = helper {
+        if let Some(handle) = helper {
             done.extend(
                 handle
                     .join()

@@ -11,6 +11,7 @@
 //! errors live here, `anyhow` only in `main.rs`.
 
 pub mod attrs;
+mod beside;
 pub mod catalogue;
 pub mod check;
 pub mod error;

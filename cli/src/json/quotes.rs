@@ -12,6 +12,8 @@
 //! no control character, and every backslash starting a valid escape. Everything outside strings
 //! is left to the reader, which checks each of those bytes against the grammar.
 
+use crate::beside;
+
 /// The bytes of a document that open or close a string (bit `i % 64` of word `i / 64`), and
 /// for each 64-byte block whether it holds a backslash and whether it starts inside a string.
 #[derive(Debug, Clone)]
@@ -86,11 +88,9 @@ impl Quotes {
         let (first, second) = std::thread::scope(|scope| {
             let helper = (middle < blocks)
                 .then(|| {
-                    std::thread::Builder::new()
-                        .spawn_scoped(scope, || {
-                            classify(bytes, middle, rest_bits, rest_flags, Carry::default())
-                        })
-                        .ok()
+                    beside::spawn(scope, || {
+                        classify(bytes, middle, rest_bits, rest_flags, Carry::default())
+                    })
                 })
                 .flatten();
             let first = classify(bytes, 0, bits, flags, Carry::default());

@@ -23,6 +23,7 @@ use super::document::{
     Change, Document, Mask, Module, RawResource, ResourceChange, ResourceValues, Values,
 };
 use super::{inspected_kind, is_inspected};
+use crate::beside;
 use crate::fields::{Fields, Gatherer};
 use crate::json::{Cursor, Quotes};
 
@@ -55,14 +56,13 @@ fn read_sharing(text: &str, two_threads_from: usize) -> Option<Document<'_>> {
                 seen.first(1)?;
                 let there = c.elsewhere(c.position());
                 // The helper starts first: finding the end is this thread's work too.
-                match std::thread::Builder::new().spawn_scoped(scope, move || values_and_end(there))
-                {
-                    Ok(handle) => {
+                match beside::spawn(scope, move || values_and_end(there)) {
+                    Some(handle) => {
                         let (_, end) = c.locate()?;
                         helper = Some((handle, end));
                     }
                     // No thread to be had: read it here.
-                    Err(_) => document.planned_values = Some(values(c)?),
+                    None => document.planned_values = Some(values(c)?),
                 }
                 Some(())
             }
