@@ -16,6 +16,7 @@ pub mod catalogue;
 pub mod check;
 pub mod error;
 pub mod fields;
+pub mod file;
 pub mod glob;
 pub mod iam;
 mod json;

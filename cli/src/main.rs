@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use dbrail_cli::plan::Plan;
 use dbrail_cli::rego::PolicySet;
 use dbrail_cli::report::{render_gitlab, render_json, render_junit, render_sarif, render_text};
-use dbrail_cli::{CheckOptions, InputError, catalogue, check_parsed, waivers};
+use dbrail_cli::{CheckOptions, InputError, catalogue, check_parsed, file, waivers};
 use dbrail_rules::{Date, Tier};
 
 const USAGE: &str = "\
@@ -142,13 +142,6 @@ fn today() -> Date {
     Date::from_days_since_epoch(i64::try_from(days).unwrap_or(0))
 }
 
-fn read(file: &str) -> Result<Vec<u8>, InputError> {
-    std::fs::read(file).map_err(|source| InputError::Io {
-        file: file.to_owned(),
-        source,
-    })
-}
-
 /// Runs a parsed command, returning the output and exit code.
 fn run(command: Command) -> Result<(String, u8), InputError> {
     match command {
@@ -170,7 +163,9 @@ fn run(command: Command) -> Result<(String, u8), InputError> {
         } => {
             let mut policies = policy_dir.as_deref().map(PolicySet::load).transpose()?;
             let entries = match &waivers_file {
-                Some(file) => waivers::parse_allowing(file, &read(file)?, policies.is_some())?,
+                Some(file) => {
+                    waivers::parse_allowing(file, &file::read(file)?, policies.is_some())?
+                }
                 None => Vec::new(),
             };
             let options = CheckOptions {
@@ -178,7 +173,7 @@ fn run(command: Command) -> Result<(String, u8), InputError> {
                 today: given.unwrap_or_else(today),
                 waivers: entries,
             };
-            let input = read(&plan)?;
+            let input = file::read(&plan)?;
             let parsed = Plan::parse(&plan, &input)?;
             let report = check_parsed(&plan, &parsed, &options, policies.as_mut())?;
             let output = match format.as_str() {
