@@ -1,25 +1,27 @@
 //! Starting the second thread of a two-thread pass so that it runs beside this one at once.
 //!
-//! Linux queues a new thread on the CPU of the thread that created it, and some kernels (we
-//! measured this on a 2-CPU virtual machine) leave it there until the periodic load balancer
-//! moves it: up to a scheduler tick (4 ms at 250 Hz), or until its creator blocks. Waking a
-//! sleeping creator did not help on that machine either: it was woken on the new thread's CPU.
-//! The passes this crate splits in two last 1–6 ms, so the second half often ran after the
-//! first, not beside it, and a 1,000-database check took anywhere from 18 to 33 ms.
+//! A new thread is queued on its creator's CPU until the scheduler places it. On the 2-CPU
+//! virtual machine we measure on, it was not placed when created: nine new threads in ten
+//! first ran on their creator's CPU, after waiting for the periodic load balancer (up to a
+//! scheduler tick, 4 ms at 250 Hz) or for the creator to block, while the other CPU idled.
+//! Letting the creator sleep until the new thread ran did not help there either: the creator
+//! was woken on the new thread's CPU. The passes this crate splits in two last 1–6 ms, so the
+//! second share often ran after the first rather than beside it, and a 1,000-database check
+//! took anywhere from 18 to 33 ms doing the same work.
 //!
 //! So the creator yields (it does not sleep, so it keeps its CPU) until the new thread has
 //! started, and the new thread's first act is to leave the creator's CPU: it narrows its own
-//! CPU set to the others, which moves it at once, then gives the full set back so the
-//! scheduler stays free to place it later. This costs a few microseconds; where the kernel
-//! already started the thread elsewhere, nothing moves. Off Linux, the creator only waits for
-//! the start.
+//! CPU set to the others, which moves it before the call returns, then gives the full set back
+//! so the scheduler stays free to place it later. The creator waits tens of microseconds.
+//! Where the kernel already started the thread elsewhere, nothing moves; where only one CPU is
+//! allowed, or the CPU set cannot be changed, the thread stays and shares the CPU. Where the
+//! creator's CPU is unknown (off Linux), the thread is started as usual.
 
 use std::sync::mpsc::{self, TryRecvError};
 use std::thread::{Scope, ScopedJoinHandle};
 
-/// Runs `work` on a new thread of `scope`, on another CPU than this thread's when one is
-/// allowed, and returns once that thread is running; `None` when no thread can be had (the
-/// caller then does the work itself).
+/// Runs `work` on a new thread of `scope`, started on another CPU than this thread's when one
+/// is allowed; `None` when no thread can be had (the caller then does the work itself).
 pub(crate) fn spawn<'scope, T, F>(
     scope: &'scope Scope<'scope, '_>,
     work: F,
@@ -28,20 +30,21 @@ where
     F: FnOnce() -> T + Send + 'scope,
     T: Send + 'scope,
 {
-    let home = cpu::current();
+    let Some(home) = cpu::current() else {
+        return std::thread::Builder::new().spawn_scoped(scope, work).ok();
+    };
     let (started, running) = mpsc::sync_channel::<()>(1);
     let handle = std::thread::Builder::new()
         .spawn_scoped(scope, move || {
-            if let Some(home) = home {
-                cpu::leave(home);
-            }
+            cpu::leave(home);
             // The creator waits on the other end until this arrives.
             started.send(()).ok();
             work()
         })
         .ok()?;
-    // `Disconnected` would mean the thread ended without sending, which it cannot; either way
-    // it has run.
+    // Yielding hands this CPU to the new thread while it is still queued here. The wait also
+    // ends if the thread panicked before sending (the sender is dropped); joining it then
+    // passes the panic on.
     while let Err(TryRecvError::Empty) = running.try_recv() {
         std::thread::yield_now();
     }
@@ -61,20 +64,26 @@ mod cpu {
     /// Moves this thread off `cpu` when another CPU is allowed, leaving the allowed set as it
     /// was. Nothing happens when the set cannot be read or changed (a sandbox may refuse).
     pub(super) fn leave(cpu: usize) {
+        if let Some(allowed) = narrow(cpu) {
+            // Widening the set moves nothing. Should it fail, this short-lived thread keeps
+            // the narrower set, which is still every CPU but its creator's.
+            sched_setaffinity(Pid::from_raw(0), &allowed).ok();
+        }
+    }
+
+    /// Narrows this thread's CPU set to every allowed CPU but `cpu`, which moves the thread
+    /// off it before returning, and gives back the set as it was; `None` when `cpu` is the
+    /// only one allowed or the set cannot be read or changed.
+    fn narrow(cpu: usize) -> Option<CpuSet> {
         let this_thread = Pid::from_raw(0);
-        let Ok(allowed) = sched_getaffinity(this_thread) else {
-            return;
-        };
+        let allowed = sched_getaffinity(this_thread).ok()?;
         let mut others = allowed;
-        if others.unset(cpu).is_err() {
-            return;
+        others.unset(cpu).ok()?;
+        if others == CpuSet::new() {
+            return None;
         }
-        let any_other = (0..CpuSet::count()).any(|c| others.is_set(c).unwrap_or(false));
-        // Narrowing the set moves a running thread before the call returns; widening it
-        // again moves nothing.
-        if any_other && sched_setaffinity(this_thread, &others).is_ok() {
-            sched_setaffinity(this_thread, &allowed).ok();
-        }
+        sched_setaffinity(this_thread, &others).ok()?;
+        Some(allowed)
     }
 
     #[cfg(test)]
@@ -82,21 +91,24 @@ mod cpu {
         use super::*;
 
         #[test]
-        fn leaving_a_cpu_moves_off_it_and_keeps_the_allowed_set() {
+        fn narrowing_moves_off_the_cpu_and_leaving_keeps_the_allowed_set() {
             let this_thread = Pid::from_raw(0);
-            let allowed = sched_getaffinity(this_thread).unwrap();
-            let allowed_count = (0..CpuSet::count())
-                .filter(|&c| allowed.is_set(c).unwrap())
-                .count();
-            let here = current().unwrap();
-            leave(here);
-            let now = current().unwrap();
-            assert_eq!(sched_getaffinity(this_thread).unwrap(), allowed);
-            if allowed_count > 1 {
-                assert_ne!(now, here, "still on CPU {here} of {allowed_count} allowed");
-            } else {
-                assert_eq!(now, here);
+            let (Some(here), Ok(allowed)) = (current(), sched_getaffinity(this_thread)) else {
+                return; // no CPU number or set to be had here: nothing to move
+            };
+            match narrow(here) {
+                Some(before) => {
+                    // Checked while the set is narrow: the kernel cannot put it back.
+                    let there = current().unwrap();
+                    sched_setaffinity(this_thread, &before).unwrap();
+                    assert_eq!(before, allowed);
+                    assert_ne!(there, here);
+                }
+                // Only this CPU allowed, or the set may not be changed: it stays as it was.
+                None => assert_eq!(sched_getaffinity(this_thread).unwrap(), allowed),
             }
+            leave(here);
+            assert_eq!(sched_getaffinity(this_thread).unwrap(), allowed);
         }
     }
 }
