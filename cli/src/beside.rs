@@ -51,6 +51,14 @@ where
     Some(handle)
 }
 
+/// What the thread's work returned; a panic in it goes on in this thread, as if the work had
+/// run here.
+pub(crate) fn join<T>(handle: ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 #[cfg(target_os = "linux")]
 mod cpu {
     use nix::sched::{CpuSet, sched_getaffinity, sched_getcpu, sched_setaffinity};
@@ -142,11 +150,14 @@ mod tests {
     }
 
     #[test]
-    fn a_panic_in_the_work_reaches_the_joiner() {
-        let joined = std::thread::scope(|scope| {
-            let handle = spawn::<(), _>(scope, || panic!("work failed")).unwrap();
-            handle.join()
+    fn a_panic_in_the_work_goes_on_in_the_joiner() {
+        let joined = std::panic::catch_unwind(|| {
+            std::thread::scope(|scope| {
+                let handle = spawn::<(), _>(scope, || panic!("work failed")).unwrap();
+                join(handle)
+            })
         });
-        assert!(joined.is_err());
+        let panic = joined.unwrap_err();
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"work failed"));
     }
 }

@@ -124,11 +124,7 @@ fn judge_on_two_threads(
         // Without a second thread, this one takes every chunk.
         let mut done = work();
         if let Some(handle) = helper {
-            done.extend(
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
+            done.extend(beside::join(handle));
         }
         done
     });

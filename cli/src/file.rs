@@ -65,11 +65,7 @@ mod halves {
         let (first, second) = std::thread::scope(|scope| {
             let helper = beside::spawn(scope, || handle.read_exact_at(tail, at));
             let first = handle.read_exact_at(head, 0);
-            let second = helper.map(|helper| {
-                helper
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            });
+            let second = helper.map(beside::join);
             (first, second)
         });
         let second = match second {

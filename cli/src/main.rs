@@ -163,8 +163,8 @@ fn run(command: Command) -> Result<(String, u8), InputError> {
         } => {
             let mut policies = policy_dir.as_deref().map(PolicySet::load).transpose()?;
             let entries = match &waivers_file {
-                Some(file) => {
-                    waivers::parse_allowing(file, &file::read(file)?, policies.is_some())?
+                Some(path) => {
+                    waivers::parse_allowing(path, &file::read(path)?, policies.is_some())?
                 }
                 None => Vec::new(),
             };

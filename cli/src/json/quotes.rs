@@ -94,11 +94,7 @@ impl Quotes {
                 })
                 .flatten();
             let first = classify(bytes, 0, bits, flags, Carry::default());
-            let second = helper.map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            });
+            let second = helper.map(beside::join);
             (first, second)
         });
         let first = first?;

@@ -70,9 +70,7 @@ fn read_sharing(text: &str, two_threads_from: usize) -> Option<Document<'_>> {
         })?;
         cursor.finish()?;
         if let Some((handle, end)) = helper {
-            let (planned, ended) = handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            let (planned, ended) = beside::join(handle)?;
             // The helper's reader checked the value; it must end where the rest was read from.
             (ended == end).then_some(())?;
             document.planned_values = Some(planned);
